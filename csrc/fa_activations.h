@@ -1,0 +1,477 @@
+/*
+ * fa_activations.h -- one definition per activation.
+ *
+ * For every activation NAME listed in fa_activations.def:
+ *
+ *   double fa_act_NAME(double x, const double *p, double *d)
+ *       returns f(x) and stores f'(x) in *d.  p holds the parameters in the
+ *       order the registry lists them.  Forward, derivative, value-and-grad
+ *       and backward loops all call this one function, so they agree bitwise.
+ *
+ *   double fa_act_NAME_from_output(double y, const double *p)
+ *       f'(x) computed from y = f(x), where f' is a function of y alone.
+ *
+ *   double fa_act_NAME_dparam(double x, const double *p)   (prelu only)
+ *       the derivative with respect to the parameter.
+ *
+ * All arithmetic is in double; float32 and float16 loops widen on load.
+ * NaN inputs are turned into NaN outputs by the loops, so definitions need
+ * not handle them.  They do handle +-inf: each returns the limits.
+ * Kinks follow PyTorch's autograd; the registry documents each choice.
+ */
+#ifndef FA_ACTIVATIONS_H
+#define FA_ACTIVATIONS_H
+
+#include "fa_constants.h"
+#include "fa_math.h"
+#include "fa_series.h"
+
+/* Beyond +-SATURATE the exponentials below are exactly 0 or 1 in double;
+ * clamping there keeps x * (1 - s) finite at x = +-inf. */
+#define FA_SATURATE 800.0
+
+/* f'(t) near an interior root r of f': (t - r) P(t - r), with t and r as
+ * double-doubles so that t - r keeps its relative accuracy. Returns 1 and
+ * stores the value when t is inside the polynomial's interval. */
+FA_INLINE int fa_root_poly(fa_dd t, double r_hi, double r_lo, double left, double right,
+                           const double *c, int n, double *value)
+{
+    fa_dd s = fa_two_sum(t.hi, -r_hi);
+    double s_lo = s.lo + (t.lo - r_lo);
+    double q = fa_poly(s.hi, c, n);
+    *value = s.hi * q + s_lo * q;
+    return s.hi > -left && s.hi < right;
+}
+
+FA_INLINE double fa_clip01(double v) { return v <= 0.0 ? 0.0 : (v >= 1.0 ? 1.0 : v); }
+
+/* ---- linear and piecewise-linear ------------------------------------ */
+
+FA_INLINE double fa_act_linear(double x, const double *p, double *d)
+{
+    *d = p[0];
+    return p[0] * x;
+}
+FA_INLINE double fa_act_linear_from_output(double y, const double *p)
+{
+    (void)y;
+    return p[0];
+}
+
+FA_INLINE double fa_act_step(double x, const double *p, double *d)
+{
+    (void)p;
+    *d = 0.0;
+    return x > 0.0 ? 1.0 : 0.0;
+}
+FA_INLINE double fa_act_step_from_output(double y, const double *p)
+{
+    (void)y, (void)p;
+    return 0.0;
+}
+
+FA_INLINE double fa_act_relu(double x, const double *p, double *d)
+{
+    (void)p;
+    *d = x > 0.0 ? 1.0 : 0.0;
+    return x > 0.0 ? x : 0.0;
+}
+FA_INLINE double fa_act_relu_from_output(double y, const double *p)
+{
+    (void)p;
+    return y > 0.0 ? 1.0 : 0.0;
+}
+
+/* p = {alpha}; leaky_relu'(0) = alpha. */
+FA_INLINE double fa_act_leaky_relu(double x, const double *p, double *d)
+{
+    *d = x > 0.0 ? 1.0 : p[0];
+    return x > 0.0 ? x : p[0] * x;
+}
+FA_INLINE double fa_act_leaky_relu_from_output(double y, const double *p)
+{
+    return y > 0.0 ? 1.0 : p[0]; /* valid for alpha >= 0 (checked in Python) */
+}
+
+FA_INLINE double fa_act_prelu(double x, const double *p, double *d)
+{
+    return fa_act_leaky_relu(x, p, d);
+}
+FA_INLINE double fa_act_prelu_dparam(double x, const double *p)
+{
+    (void)p;
+    return x > 0.0 ? 0.0 : x;
+}
+
+/* Clip to [lo, hi]; derivative 1 strictly inside, 0 at and beyond the ends. */
+FA_INLINE double fa_clip(double x, double lo, double hi, double *d)
+{
+    *d = (x > lo && x < hi) ? 1.0 : 0.0;
+    return x <= lo ? lo : (x >= hi ? hi : x);
+}
+
+/* p = {min_val, max_val} */
+FA_INLINE double fa_act_hard_tanh(double x, const double *p, double *d)
+{
+    return fa_clip(x, p[0], p[1], d);
+}
+FA_INLINE double fa_act_hard_tanh_from_output(double y, const double *p)
+{
+    return (y > p[0] && y < p[1]) ? 1.0 : 0.0;
+}
+
+FA_INLINE double fa_act_relu6(double x, const double *p, double *d)
+{
+    (void)p;
+    return fa_clip(x, 0.0, 6.0, d);
+}
+FA_INLINE double fa_act_relu6_from_output(double y, const double *p)
+{
+    (void)p;
+    return (y > 0.0 && y < 6.0) ? 1.0 : 0.0;
+}
+
+/* p = {slope, offset}; v = slope x + offset rounded once. */
+FA_INLINE double fa_act_hard_sigmoid(double x, const double *p, double *d)
+{
+    double v = fa_fma(p[0], x, p[1]);
+    *d = (v > 0.0 && v < 1.0) ? p[0] : 0.0;
+    return fa_clip01(v);
+}
+FA_INLINE double fa_act_hard_sigmoid_from_output(double y, const double *p)
+{
+    return (y > 0.0 && y < 1.0) ? p[0] : 0.0;
+}
+
+/* x * hard_sigmoid(x); inside, f' = 2 slope x + offset, rounded once. */
+FA_INLINE double fa_act_hard_swish(double x, const double *p, double *d)
+{
+    double v = fa_fma(p[0], x, p[1]);
+    *d = v <= 0.0 ? 0.0 : (v >= 1.0 ? 1.0 : fa_fma(2.0 * p[0], x, p[1]));
+    return fa_mul_sat(x, fa_clip01(v));
+}
+
+/* p = {lambd} */
+FA_INLINE double fa_act_softshrink(double x, const double *p, double *d)
+{
+    double l = p[0];
+    *d = (x > l || x < -l) ? 1.0 : 0.0;
+    return x > l ? x - l : (x < -l ? x + l : 0.0);
+}
+FA_INLINE double fa_act_softshrink_from_output(double y, const double *p)
+{
+    (void)p;
+    return y != 0.0 ? 1.0 : 0.0; /* lambd >= 0 */
+}
+
+FA_INLINE double fa_act_hardshrink(double x, const double *p, double *d)
+{
+    double l = p[0];
+    int keep = x > l || x < -l;
+    *d = keep ? 1.0 : 0.0;
+    return keep ? x : 0.0;
+}
+FA_INLINE double fa_act_hardshrink_from_output(double y, const double *p)
+{
+    (void)p;
+    return y != 0.0 ? 1.0 : 0.0; /* lambd >= 0 */
+}
+
+/* p = {threshold, value} */
+FA_INLINE double fa_act_threshold(double x, const double *p, double *d)
+{
+    *d = x > p[0] ? 1.0 : 0.0;
+    return x > p[0] ? x : p[1];
+}
+
+FA_INLINE double fa_act_sparse_sigmoid(double x, const double *p, double *d)
+{
+    (void)p;
+    *d = (x > -1.0 && x < 1.0) ? 0.5 : 0.0;
+    return x <= -1.0 ? 0.0 : (x >= 1.0 ? 1.0 : fa_fma(0.5, x, 0.5));
+}
+FA_INLINE double fa_act_sparse_sigmoid_from_output(double y, const double *p)
+{
+    (void)p;
+    return (y > 0.0 && y < 1.0) ? 0.5 : 0.0;
+}
+
+FA_INLINE double fa_act_sparse_plus(double x, const double *p, double *d)
+{
+    (void)p;
+    double u = x + 1.0;
+    *d = x <= -1.0 ? 0.0 : (x >= 1.0 ? 1.0 : 0.5 * u);
+    return x <= -1.0 ? 0.0 : (x >= 1.0 ? x : 0.25 * (u * u));
+}
+FA_INLINE double fa_act_sparse_plus_from_output(double y, const double *p)
+{
+    (void)p;
+    return y <= 0.0 ? 0.0 : (y >= 1.0 ? 1.0 : fa_sqrt(y)); /* y = (x+1)^2/4 */
+}
+
+/* ---- sigmoid family -------------------------------------------------- */
+
+FA_INLINE double fa_act_sigmoid(double x, const double *p, double *d)
+{
+    (void)p;
+    double e = fa_exp(-fabs(x));
+    double den = 1.0 + e;
+    *d = e / (den * den);
+    return x >= 0.0 ? 1.0 / den : e / den;
+}
+FA_INLINE double fa_act_sigmoid_from_output(double y, const double *p)
+{
+    (void)p;
+    return y * (1.0 - y);
+}
+
+FA_INLINE double fa_act_log_sigmoid(double x, const double *p, double *d)
+{
+    (void)p;
+    double e = fa_exp(-fabs(x));
+    double den = 1.0 + e;
+    *d = x >= 0.0 ? e / den : 1.0 / den; /* sigmoid(-x) */
+    return (x < 0.0 ? x : 0.0) - fa_log1p(e);
+}
+FA_INLINE double fa_act_log_sigmoid_from_output(double y, const double *p)
+{
+    (void)p;
+    return -fa_expm1(y); /* 1 - exp(y) = sigmoid(-x) */
+}
+
+FA_INLINE double fa_act_tanh(double x, const double *p, double *d)
+{
+    (void)p;
+    double e = fa_exp(-2.0 * fabs(x));
+    double den = 1.0 + e;
+    *d = 4.0 * e / (den * den); /* 1 - tanh^2 without the cancellation */
+    return fa_tanh(x);
+}
+FA_INLINE double fa_act_tanh_from_output(double y, const double *p)
+{
+    (void)p;
+    return (1.0 - y) * (1.0 + y);
+}
+
+/* silu'(t) given s = sigmoid(t), 1 - s, and t as a double-double. */
+FA_INLINE double fa_silu_grad(fa_dd t, double s, double one_minus_s)
+{
+    double th = t.hi;
+    double inner = th <= 0.0 ? (1.0 + th) - th * s : fa_fma(th, one_minus_s, 1.0);
+    double near;
+    int in = fa_root_poly(t, FA_SILU_ROOT_HI, FA_SILU_ROOT_LO, FA_SILU_ROOT_LEFT,
+                          FA_SILU_ROOT_RIGHT, fa_silu_root_poly, FA_SILU_ROOT_DEGREE, &near);
+    return in ? near : s * inner;
+}
+
+FA_INLINE fa_dd fa_dd_clamp(fa_dd t, double limit)
+{
+    if (t.hi > limit)
+        return fa_dd_make(limit, 0.0);
+    if (t.hi < -limit)
+        return fa_dd_make(-limit, 0.0);
+    return t;
+}
+
+FA_INLINE double fa_act_silu(double x, const double *p, double *d)
+{
+    (void)p;
+    fa_dd t = fa_dd_make(fa_clamp(x, -FA_SATURATE, FA_SATURATE), 0.0);
+    double oms, s = fa_sigmoid_dd(t, &oms);
+    *d = fa_silu_grad(t, s, oms);
+    return fa_mul_sat(x, s);
+}
+
+/* p = {beta}: x sigmoid(beta x); swish'(x) = silu'(beta x). */
+FA_INLINE double fa_act_swish(double x, const double *p, double *d)
+{
+    fa_dd t = fa_dd_clamp(fa_two_prod(p[0], x), FA_SATURATE);
+    double oms, s = fa_sigmoid_dd(t, &oms);
+    *d = fa_silu_grad(t, s, oms);
+    return fa_mul_sat(x, s);
+}
+
+/* p = {beta}: log(1 + exp(beta x)) / beta, derivative sigmoid(beta x). */
+FA_INLINE double fa_act_softplus(double x, const double *p, double *d)
+{
+    fa_dd t = fa_two_prod(p[0], x);
+    double oms;
+    *d = fa_sigmoid_dd(t, &oms);
+    return fa_softplus_dd(t) / p[0];
+}
+FA_INLINE double fa_act_softplus_from_output(double y, const double *p)
+{
+    return -fa_expm1(-p[0] * y); /* exp(beta y) = 1 + exp(beta x) */
+}
+
+/* x tanh(softplus(x)) in terms of e = exp(-|x|), so nothing overflows:
+ * with n = e (e + 2), tanh(log1p(e^x)) = n / (n + 2) for x <= 0. */
+FA_INLINE double fa_act_mish(double x, const double *p, double *d)
+{
+    (void)p;
+    double xc = fa_clamp(x, -FA_SATURATE, FA_SATURATE);
+    double e = fa_exp(-fabs(xc));
+    double t, plain;
+    if (xc <= 0.0) {
+        double n = e * (e + 2.0);
+        double den = n + 2.0;
+        t = n / den;
+        /* f' = e (4 (1 + x) + e (6 + 4x + 4e + e^2)) / (n + 2)^2: only the
+         * root at -1.19 cancels here, and the polynomial covers it. */
+        double inner = fa_fma(e, (6.0 + 4.0 * xc) + e * (4.0 + e), 4.0 * (1.0 + xc));
+        plain = e * inner / (den * den);
+    } else {
+        double q = 1.0 + 2.0 * e;
+        double den = fa_fma(2.0 * e, e, q);
+        double sech = 2.0 * e * (1.0 + e) / den; /* sech(softplus(x)) */
+        t = q / den;
+        plain = t + xc / (1.0 + e) * (sech * sech);
+    }
+    double near;
+    int in = fa_root_poly(fa_dd_make(xc, 0.0), FA_MISH_ROOT_HI, FA_MISH_ROOT_LO,
+                          FA_MISH_ROOT_LEFT, FA_MISH_ROOT_RIGHT, fa_mish_root_poly,
+                          FA_MISH_ROOT_DEGREE, &near);
+    *d = in ? near : plain;
+    return fa_mul_sat(x, t);
+}
+
+/* ---- GELU ------------------------------------------------------------ */
+
+/* Beyond +-40 both GELU forms have sigmoid/Phi exactly 0 or 1 in double. */
+#define FA_GELU_SATURATE 40.0
+
+/* 0.5 x (1 + tanh(u)) = x sigmoid(2u), 2u = 2 sqrt(2/pi) x (1 + kappa x^2)
+ * formed in double-double: sigmoid(2u) in the left tail is exp(2u), whose
+ * condition number |2u| reaches 700. */
+FA_INLINE double fa_act_gelu_tanh(double x, const double *p, double *d)
+{
+    (void)p;
+    double xc = fa_clamp(x, -FA_GELU_SATURATE, FA_GELU_SATURATE);
+    fa_dd x2 = fa_two_prod(xc, xc);
+    fa_dd w = fa_dd_add_d(fa_dd_mul(fa_dd_make(FA_GELU_KAPPA_HI, FA_GELU_KAPPA_LO), x2), 1.0);
+    fa_dd v = fa_dd_mul(fa_dd_make(FA_GELU_TANH_C2_HI, FA_GELU_TANH_C2_LO), fa_dd_mul_d(w, xc));
+    double oms, s = fa_sigmoid_dd(v, &oms);
+    double dv = FA_GELU_TANH_C2_HI * fa_fma(3.0 * FA_GELU_KAPPA_HI, xc * xc, 1.0);
+    double near;
+    int in = fa_root_poly(fa_dd_make(xc, 0.0), FA_GELU_TANH_ROOT_HI, FA_GELU_TANH_ROOT_LO,
+                          FA_GELU_TANH_ROOT_LEFT, FA_GELU_TANH_ROOT_RIGHT,
+                          fa_gelu_tanh_root_poly, FA_GELU_TANH_ROOT_DEGREE, &near);
+    *d = in ? near : s * fa_fma(xc * dv, oms, 1.0);
+    return fa_mul_sat(x, s);
+}
+
+/* x Phi(x), Phi(x) = erfc(z)/2 with z = -x/sqrt(2) in double-double and
+ * erfc corrected to first order for z's low part:
+ * erfc(z + dz) = erfc(z) - dz (2/sqrt(pi)) exp(-z^2). */
+FA_INLINE double fa_act_gelu_erf(double x, const double *p, double *d)
+{
+    (void)p;
+    double xc = fa_clamp(x, -FA_GELU_SATURATE, FA_GELU_SATURATE);
+    fa_dd z = fa_dd_mul_d(fa_dd_make(-FA_INV_SQRT2_HI, -FA_INV_SQRT2_LO), xc);
+    double slope = FA_2_OVER_SQRT_PI_HI * fa_exp(-z.hi * z.hi);
+    double cdf = 0.5 * fa_fma(-z.lo, slope, fa_erfc(z.hi));
+    fa_dd x2 = fa_two_prod(xc, xc);
+    double pdf = fa_exp_dd(fa_dd_make(-0.5 * x2.hi, -0.5 * x2.lo)) * FA_INV_SQRT_2PI_HI;
+    double near;
+    int in = fa_root_poly(fa_dd_make(xc, 0.0), FA_GELU_ERF_ROOT_HI, FA_GELU_ERF_ROOT_LO,
+                          FA_GELU_ERF_ROOT_LEFT, FA_GELU_ERF_ROOT_RIGHT,
+                          fa_gelu_erf_root_poly, FA_GELU_ERF_ROOT_DEGREE, &near);
+    *d = in ? near : fa_fma(xc, pdf, cdf);
+    return fa_mul_sat(x, cdf);
+}
+
+/* ---- exponential linear units ---------------------------------------- */
+
+/* p = {alpha}; elu'(0) = alpha (PyTorch). */
+FA_INLINE double fa_act_elu(double x, const double *p, double *d)
+{
+    double xn = x > 0.0 ? 0.0 : x;
+    *d = x > 0.0 ? 1.0 : p[0] * fa_exp(xn);
+    return x > 0.0 ? x : p[0] * fa_expm1(xn);
+}
+FA_INLINE double fa_act_elu_from_output(double y, const double *p)
+{
+    return y > 0.0 ? 1.0 : y + p[0]; /* exact near y = -alpha (Sterbenz); alpha > 0 */
+}
+
+FA_INLINE double fa_act_selu(double x, const double *p, double *d)
+{
+    (void)p;
+    double xn = x > 0.0 ? 0.0 : x;
+    *d = x > 0.0 ? FA_SELU_SCALE : FA_SELU_SCALE_ALPHA_HI * fa_exp(xn);
+    return x > 0.0 ? FA_SELU_SCALE * x : FA_SELU_SCALE_ALPHA_HI * fa_expm1(xn);
+}
+FA_INLINE double fa_act_selu_from_output(double y, const double *p)
+{
+    (void)p;
+    /* y + scale*alpha cancels as x -> -inf: add the constant's low part after. */
+    return y > 0.0 ? FA_SELU_SCALE : (y + FA_SELU_SCALE_ALPHA_HI) + FA_SELU_SCALE_ALPHA_LO;
+}
+
+/* p = {alpha}: alpha expm1(x/alpha) below 0; celu'(x) = exp(x/alpha) with
+ * x/alpha as a double-double (exp amplifies its rounding by |x/alpha|). */
+FA_INLINE double fa_act_celu(double x, const double *p, double *d)
+{
+    double a = p[0];
+    double xn = x > 0.0 ? 0.0 : x;
+    double q = xn / a;
+    fa_dd qd = fa_dd_make(q, fa_fma(-q, a, xn) / a);
+    *d = x > 0.0 ? 1.0 : fa_exp_dd(qd);
+    return x > 0.0 ? x : a * fa_expm1(q);
+}
+FA_INLINE double fa_act_celu_from_output(double y, const double *p)
+{
+    return y > 0.0 ? 1.0 : (y + p[0]) / p[0]; /* alpha > 0 */
+}
+
+/* ---- others ------------------------------------------------------------ */
+
+FA_INLINE double fa_act_softsign(double x, const double *p, double *d)
+{
+    (void)p;
+    double a = fabs(x);
+    double r = 1.0 / (1.0 + a);
+    *d = r * r; /* not 1/(1+a)^2, which overflows to 0 too early */
+    return a > DBL_MAX ? copysign(1.0, x) : x / (1.0 + a);
+}
+FA_INLINE double fa_act_softsign_from_output(double y, const double *p)
+{
+    (void)p;
+    double r = 1.0 - fabs(y); /* = 1/(1+|x|) */
+    return r * r;
+}
+
+/* x - tanh(x); near 0 that subtraction loses everything, so x^3 Q(x^2). */
+FA_INLINE double fa_act_tanhshrink(double x, const double *p, double *d)
+{
+    (void)p;
+    double th = fa_tanh(x);
+    *d = th * th;
+    double x2 = x * x;
+    double series = x * x2 * fa_poly(x2, fa_tanhshrink_poly, FA_TANHSHRINK_DEGREE);
+    return fabs(x) < FA_TANHSHRINK_SERIES_LIMIT ? series : x - th;
+}
+
+/* p = {b}: (x + sqrt(x^2 + b)) / 2, rearranged for x < 0 to avoid the
+ * cancellation, and scaled so that nothing overflows. */
+FA_INLINE double fa_act_squareplus(double x, const double *p, double *d)
+{
+    double b = p[0];
+    int huge = fabs(x) > 1e150; /* there sqrt(x^2 + b) = |x| in double */
+    double s = huge ? fabs(x) : fa_sqrt(fa_fma(x, x, b));
+    double ratio = huge ? copysign(1.0, x) : (s > 0.0 ? x / s : 0.0);
+    double half_gap = 0.5 * s - 0.5 * x; /* (s - x)/2 > 0 for x < 0 */
+    if (x >= 0.0) {
+        *d = 0.5 + 0.5 * ratio;
+        return 0.5 * x + 0.5 * s;
+    }
+    *d = (0.25 * b / s) / half_gap;
+    return (0.25 * b) / half_gap;
+}
+FA_INLINE double fa_act_squareplus_from_output(double y, const double *p)
+{
+    double qb = 0.25 * p[0]; /* f' = y^2 / (y^2 + b/4) */
+    return y >= 1.0 ? 1.0 / (1.0 + (qb / y) / y) : (y * y) / fa_fma(y, y, qb);
+}
+
+#endif /* FA_ACTIVATIONS_H */

@@ -1,0 +1,28 @@
+/* fa_constants.h -- mathematical constants split into two doubles (hi + lo)
+ * so that products with them can be formed to ~106 bits where an argument's
+ * rounding would otherwise be amplified.  Values computed with mpmath. */
+#ifndef FA_CONSTANTS_H
+#define FA_CONSTANTS_H
+
+/* 2 sqrt(2/pi) = 1.5957691216057307118 */
+#define FA_GELU_TANH_C2_HI 0x1.9884533d43651p+0
+#define FA_GELU_TANH_C2_LO -0x1.cbc0d30ebfd15p-54
+/* 0.044715, the cubic coefficient of the tanh GELU = 0.044715 */
+#define FA_GELU_KAPPA_HI 0x1.6e4e26d4801f7p-5
+#define FA_GELU_KAPPA_LO 0x1.441355475a31ap-59
+/* 1/sqrt(2) = 0.7071067811865475244 */
+#define FA_INV_SQRT2_HI 0x1.6a09e667f3bcdp-1
+#define FA_INV_SQRT2_LO -0x1.bdd3413b26456p-55
+/* 1/sqrt(2 pi) = 0.39894228040143267794 */
+#define FA_INV_SQRT_2PI_HI 0x1.9884533d43651p-2
+#define FA_INV_SQRT_2PI_LO -0x1.cbc0d30ebfd15p-56
+/* 2/sqrt(pi) = 1.1283791670955125739 */
+#define FA_2_OVER_SQRT_PI_HI 0x1.20dd750429b6dp+0
+#define FA_2_OVER_SQRT_PI_LO 0x1.1ae3a914fed80p-56
+/* SELU scale * alpha (1.0507009873554805 * 1.6732632423543772) = 1.7580993408473767818 */
+#define FA_SELU_SCALE_ALPHA_HI 0x1.c212cc640f031p+0
+#define FA_SELU_SCALE_ALPHA_LO -0x1.26edf569e8971p-54
+#define FA_SELU_SCALE 1.0507009873554805
+#define FA_SELU_ALPHA 1.6732632423543772
+
+#endif /* FA_CONSTANTS_H */

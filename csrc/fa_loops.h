@@ -1,0 +1,28 @@
+/*
+ * fa_loops.h -- the table of generated ufunc loops, read by fastact/_ufuncs.pyx.
+ *
+ * Loops have NumPy's ufunc loop signature (args, dimensions, steps, data)
+ * but this file needs no NumPy header: ptrdiff_t has npy_intp's size on
+ * every supported platform (the Cython side checks it at import).
+ */
+#ifndef FA_LOOPS_H
+#define FA_LOOPS_H
+
+#include <stddef.h>
+
+typedef void (*fa_loop_fn)(char **args, const ptrdiff_t *dimensions, const ptrdiff_t *steps,
+                           void *data);
+
+enum { FA_HALF = 0, FA_FLOAT = 1, FA_DOUBLE = 2, FA_NTYPES = 3 };
+
+typedef struct {
+    const char *name;
+    const char *doc;
+    int nin, nout;
+    fa_loop_fn loops[FA_NTYPES]; /* float16, float32, float64 */
+} fa_ufunc_spec;
+
+extern const fa_ufunc_spec fa_ufunc_specs[];
+extern const int fa_ufunc_spec_count;
+
+#endif /* FA_LOOPS_H */

@@ -1,0 +1,100 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""The compiled ufuncs, registered from the C table in csrc/fa_loops.c.
+
+Registration and thread-count plumbing only: the math lives in C, the
+keyword parameters in fastact._api.
+"""
+
+from libc.stdlib cimport malloc
+
+cimport numpy as cnp
+from numpy cimport PyUFuncGenericFunction, npy_intp
+
+cnp.import_array()
+cnp.import_ufunc()
+
+cdef extern from "fa_loops.h":
+    ctypedef void (*fa_loop_fn)(char **, const Py_ssize_t *, const Py_ssize_t *, void *)
+    ctypedef struct fa_ufunc_spec:
+        const char *name
+        const char *doc
+        int nin, nout
+        fa_loop_fn loops[3]
+    const fa_ufunc_spec fa_ufunc_specs[]
+    const int fa_ufunc_spec_count
+
+cdef extern from "fa_parallel.h":
+    int fa_openmp_enabled() nogil
+    int fa_get_num_threads() nogil
+    void fa_set_num_threads(int n) nogil
+
+cdef extern from *:
+    """
+    #ifndef FASTACT_BUILD_CONFIG
+    #define FASTACT_BUILD_CONFIG "{}"
+    #endif
+    static const char *fa_build_config = FASTACT_BUILD_CONFIG;
+    """
+    const char *fa_build_config
+
+assert sizeof(npy_intp) == sizeof(Py_ssize_t), "npy_intp and ptrdiff_t differ in size"
+
+cdef char _TYPES[3]
+_TYPES[0] = cnp.NPY_FLOAT16
+_TYPES[1] = cnp.NPY_FLOAT
+_TYPES[2] = cnp.NPY_DOUBLE
+cdef void *_NO_DATA[3]
+_NO_DATA[0] = NULL
+_NO_DATA[1] = NULL
+_NO_DATA[2] = NULL
+
+
+cdef object _make_ufunc(const fa_ufunc_spec *spec):
+    cdef int nargs = spec.nin + spec.nout
+    # NumPy keeps these pointers for the life of the ufunc: never freed.
+    cdef char *types = <char *>malloc(3 * nargs)
+    cdef PyUFuncGenericFunction *funcs = <PyUFuncGenericFunction *>malloc(
+        3 * sizeof(PyUFuncGenericFunction))
+    if types == NULL or funcs == NULL:
+        raise MemoryError()
+    cdef int t, k
+    for t in range(3):
+        funcs[t] = <PyUFuncGenericFunction>spec.loops[t]
+        for k in range(nargs):
+            types[t * nargs + k] = _TYPES[t]
+    return cnp.PyUFunc_FromFuncAndData(
+        funcs, _NO_DATA, types, 3, spec.nin, spec.nout, cnp.PyUFunc_None,
+        spec.name, spec.doc, 0)
+
+
+def _register():
+    cdef int i
+    table = {}
+    for i in range(fa_ufunc_spec_count):
+        table[fa_ufunc_specs[i].name.decode()] = _make_ufunc(&fa_ufunc_specs[i])
+    return table
+
+
+UFUNCS = _register()
+globals().update(UFUNCS)
+__all__ = sorted(UFUNCS)
+
+
+def openmp_enabled():
+    """Whether the kernels were compiled with OpenMP."""
+    return bool(fa_openmp_enabled())
+
+
+def get_num_threads():
+    """Threads a large loop will use (1 without OpenMP)."""
+    return fa_get_num_threads()
+
+
+def set_num_threads(int n):
+    """Use n threads for large loops; n <= 0 restores OpenMP's default."""
+    fa_set_num_threads(n)
+
+
+def build_config():
+    """The compiler and flags the kernels were built with, as a string."""
+    return fa_build_config.decode()
