@@ -131,24 +131,41 @@ FA_INLINE double fa_act_relu6_from_output(double y, const double *p)
     return (y > 0.0 && y < 6.0) ? 1.0 : 0.0;
 }
 
-/* p = {slope, offset}; v = slope x + offset rounded once. */
+/* hard_sigmoid and hard_swish decide their region on x against the clip
+ * points x0 = -offset/slope (output 0) and x1 = (1 - offset)/slope (output 1),
+ * rounded as computed here, rather than on the sign of slope x + offset:
+ * that puts the kinks of slope = 1/6 exactly at -3 and 3, as in PyTorch,
+ * although 1/6 is not a double. Returns -1 (output 0), 1 (output 1), 0 (ramp). */
+FA_INLINE int fa_hard_region(double x, double slope, double offset)
+{
+    if (slope == 0.0)
+        return offset <= 0.0 ? -1 : (offset >= 1.0 ? 1 : 0);
+    double x0 = -offset / slope, x1 = (1.0 - offset) / slope;
+    if (slope > 0.0)
+        return x <= x0 ? -1 : (x >= x1 ? 1 : 0);
+    return x >= x0 ? -1 : (x <= x1 ? 1 : 0);
+}
+
+/* p = {slope, offset}: clip(slope x + offset, 0, 1), the ramp rounded once. */
 FA_INLINE double fa_act_hard_sigmoid(double x, const double *p, double *d)
 {
-    double v = fa_fma(p[0], x, p[1]);
-    *d = (v > 0.0 && v < 1.0) ? p[0] : 0.0;
-    return fa_clip01(v);
+    int region = fa_hard_region(x, p[0], p[1]);
+    *d = region == 0 ? p[0] : 0.0;
+    return region < 0 ? 0.0 : (region > 0 ? 1.0 : fa_clip01(fa_fma(p[0], x, p[1])));
 }
 FA_INLINE double fa_act_hard_sigmoid_from_output(double y, const double *p)
 {
     return (y > 0.0 && y < 1.0) ? p[0] : 0.0;
 }
 
-/* x * hard_sigmoid(x); inside, f' = 2 slope x + offset, rounded once. */
+/* x * hard_sigmoid(x); on the ramp f' = 2 slope x + offset, rounded once. */
 FA_INLINE double fa_act_hard_swish(double x, const double *p, double *d)
 {
-    double v = fa_fma(p[0], x, p[1]);
-    *d = v <= 0.0 ? 0.0 : (v >= 1.0 ? 1.0 : fa_fma(2.0 * p[0], x, p[1]));
-    return fa_mul_sat(x, fa_clip01(v));
+    int region = fa_hard_region(x, p[0], p[1]);
+    *d = region < 0 ? 0.0 : (region > 0 ? 1.0 : fa_fma(2.0 * p[0], x, p[1]));
+    if (region != 0)
+        return region < 0 ? copysign(0.0, x) : x;
+    return x * fa_clip01(fa_fma(p[0], x, p[1]));
 }
 
 /* p = {lambd} */
@@ -242,7 +259,7 @@ FA_INLINE double fa_act_log_sigmoid_from_output(double y, const double *p)
 FA_INLINE double fa_act_tanh(double x, const double *p, double *d)
 {
     (void)p;
-    double e = fa_exp(-2.0 * fabs(x));
+    double e = fa_exp(-2.0 * fmin(fabs(x), FA_SATURATE)); /* no overflow flag at |x| = max */
     double den = 1.0 + e;
     *d = 4.0 * e / (den * den); /* 1 - tanh^2 without the cancellation */
     return fa_tanh(x);
@@ -251,17 +268,6 @@ FA_INLINE double fa_act_tanh_from_output(double y, const double *p)
 {
     (void)p;
     return (1.0 - y) * (1.0 + y);
-}
-
-/* silu'(t) given s = sigmoid(t), 1 - s, and t as a double-double. */
-FA_INLINE double fa_silu_grad(fa_dd t, double s, double one_minus_s)
-{
-    double th = t.hi;
-    double inner = th <= 0.0 ? (1.0 + th) - th * s : fa_fma(th, one_minus_s, 1.0);
-    double near;
-    int in = fa_root_poly(t, FA_SILU_ROOT_HI, FA_SILU_ROOT_LO, FA_SILU_ROOT_LEFT,
-                          FA_SILU_ROOT_RIGHT, fa_silu_root_poly, FA_SILU_ROOT_DEGREE, &near);
-    return in ? near : s * inner;
 }
 
 FA_INLINE fa_dd fa_dd_clamp(fa_dd t, double limit)
@@ -273,35 +279,63 @@ FA_INLINE fa_dd fa_dd_clamp(fa_dd t, double limit)
     return t;
 }
 
+/* x sigmoid(t) and silu'(t) = sigmoid(t) (1 + t (1 - sigmoid(t))), for
+ * silu (t = x) and swish (t = beta x as a double-double). */
+FA_INLINE double fa_silu_family(double x, fa_dd t, double *d)
+{
+    t = fa_dd_clamp(t, FA_SATURATE);
+    double oms, s = fa_sigmoid_dd(t, &oms);
+    double th = t.hi;
+    /* (1 + t) - t s for t <= 0 keeps the cancellation to the root alone */
+    double inner = th <= 0.0 ? (1.0 + th) - th * s : fa_fma(th, oms, 1.0);
+    double near;
+    int in = fa_root_poly(t, FA_SILU_ROOT_HI, FA_SILU_ROOT_LO, FA_SILU_ROOT_LEFT,
+                          FA_SILU_ROOT_RIGHT, fa_silu_root_poly, FA_SILU_ROOT_DEGREE, &near);
+    if (th < FA_DEEP_TAIL) { /* sigmoid(t) = exp(t), subnormal */
+        *d = fa_mul_exp_deep(inner, t);
+        return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, t);
+    }
+    *d = in ? near : s * inner;
+    return fa_mul_sat(x, s);
+}
+
 FA_INLINE double fa_act_silu(double x, const double *p, double *d)
 {
     (void)p;
-    fa_dd t = fa_dd_make(fa_clamp(x, -FA_SATURATE, FA_SATURATE), 0.0);
-    double oms, s = fa_sigmoid_dd(t, &oms);
-    *d = fa_silu_grad(t, s, oms);
-    return fa_mul_sat(x, s);
+    return fa_silu_family(x, fa_dd_make(x, 0.0), d);
+}
+
+/* beta x as a double-double, with x first clamped where beta x would
+ * overflow: the functions using it saturate long before (no overflow flag). */
+FA_INLINE fa_dd fa_scaled_arg(double beta, double x)
+{
+    double limit = 1e300 / fmax(1.0, fabs(beta));
+    return fa_two_prod(beta, fa_clamp(x, -limit, limit));
 }
 
 /* p = {beta}: x sigmoid(beta x); swish'(x) = silu'(beta x). */
 FA_INLINE double fa_act_swish(double x, const double *p, double *d)
 {
-    fa_dd t = fa_dd_clamp(fa_two_prod(p[0], x), FA_SATURATE);
-    double oms, s = fa_sigmoid_dd(t, &oms);
-    *d = fa_silu_grad(t, s, oms);
-    return fa_mul_sat(x, s);
+    return fa_silu_family(x, fa_scaled_arg(p[0], x), d);
 }
 
-/* p = {beta}: log(1 + exp(beta x)) / beta, derivative sigmoid(beta x). */
+/* p = {beta}: log(1 + exp(beta x)) / beta, derivative sigmoid(beta x).
+ * With t = beta x: x + log1p(exp(-t))/beta for t > 0, log1p(exp(t))/beta else. */
 FA_INLINE double fa_act_softplus(double x, const double *p, double *d)
 {
-    fa_dd t = fa_two_prod(p[0], x);
+    double beta = p[0];
+    fa_dd t = fa_scaled_arg(beta, x);
     double oms;
     *d = fa_sigmoid_dd(t, &oms);
-    return fa_softplus_dd(t) / p[0];
+    if (t.hi > 0.0)
+        return x + fa_log1p(fa_exp_dd(fa_dd_neg(t))) / beta;
+    if (t.hi < FA_DEEP_TAIL) /* log1p(exp(t)) = exp(t), subnormal: divide first */
+        return fa_mul_exp_deep(1.0 / beta, t);
+    return fa_log1p(fa_exp_dd(t)) / beta;
 }
 FA_INLINE double fa_act_softplus_from_output(double y, const double *p)
 {
-    return -fa_expm1(-p[0] * y); /* exp(beta y) = 1 + exp(beta x) */
+    return -fa_expm1(-fa_scaled_arg(p[0], y).hi); /* exp(beta y) = 1 + exp(beta x) */
 }
 
 /* x tanh(softplus(x)) in terms of e = exp(-|x|), so nothing overflows:
@@ -331,14 +365,21 @@ FA_INLINE double fa_act_mish(double x, const double *p, double *d)
     int in = fa_root_poly(fa_dd_make(xc, 0.0), FA_MISH_ROOT_HI, FA_MISH_ROOT_LO,
                           FA_MISH_ROOT_LEFT, FA_MISH_ROOT_RIGHT, fa_mish_root_poly,
                           FA_MISH_ROOT_DEGREE, &near);
+    if (xc < FA_DEEP_TAIL) { /* tanh(softplus(x)) = exp(x), subnormal */
+        fa_dd xd = fa_dd_make(xc, 0.0);
+        *d = fa_mul_exp_deep(1.0 + xc, xd);
+        return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, xd);
+    }
     *d = in ? near : plain;
     return fa_mul_sat(x, t);
 }
 
 /* ---- GELU ------------------------------------------------------------ */
 
-/* Beyond +-40 both GELU forms have sigmoid/Phi exactly 0 or 1 in double. */
+/* Beyond +-40 both GELU forms have sigmoid/Phi exactly 0 or 1 in double;
+ * below -36 x Phi(x) is subnormal and taken from the asymptotic series. */
 #define FA_GELU_SATURATE 40.0
+#define FA_GELU_ERF_DEEP (-37.5)
 
 /* 0.5 x (1 + tanh(u)) = x sigmoid(2u), 2u = 2 sqrt(2/pi) x (1 + kappa x^2)
  * formed in double-double: sigmoid(2u) in the left tail is exp(2u), whose
@@ -356,7 +397,12 @@ FA_INLINE double fa_act_gelu_tanh(double x, const double *p, double *d)
     int in = fa_root_poly(fa_dd_make(xc, 0.0), FA_GELU_TANH_ROOT_HI, FA_GELU_TANH_ROOT_LO,
                           FA_GELU_TANH_ROOT_LEFT, FA_GELU_TANH_ROOT_RIGHT,
                           fa_gelu_tanh_root_poly, FA_GELU_TANH_ROOT_DEGREE, &near);
-    *d = in ? near : s * fa_fma(xc * dv, oms, 1.0);
+    double inner = fa_fma(xc * dv, oms, 1.0);
+    if (v.hi < FA_DEEP_TAIL) { /* sigmoid(v) = exp(v), subnormal */
+        *d = fa_mul_exp_deep(inner, v);
+        return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, v);
+    }
+    *d = in ? near : s * inner;
     return fa_mul_sat(x, s);
 }
 
@@ -376,6 +422,22 @@ FA_INLINE double fa_act_gelu_erf(double x, const double *p, double *d)
     int in = fa_root_poly(fa_dd_make(xc, 0.0), FA_GELU_ERF_ROOT_HI, FA_GELU_ERF_ROOT_LO,
                           FA_GELU_ERF_ROOT_LEFT, FA_GELU_ERF_ROOT_RIGHT,
                           fa_gelu_erf_root_poly, FA_GELU_ERF_ROOT_DEGREE, &near);
+    if (xc < FA_GELU_ERF_DEEP) {
+        /* Phi(x) subnormal: Phi(x) = phi(x)/|x| S, S = sum (-1)^k (2k-1)!!/x^2k,
+         * so x Phi(x) = -phi(x) S and f'(x) = phi(x) (x + S/|x|), each with phi
+         * applied last as two factors exp(-x^2/4). */
+        double r = 1.0 / (xc * xc), term = 1.0, series = 1.0;
+        for (int k = 1; k <= 10; k++) {
+            term *= -(2.0 * k - 1.0) * r;
+            series += term;
+        }
+        fa_dd q = fa_dd_make(-0.5 * x2.hi, -0.5 * x2.lo);
+        double slope_factor = xc - series / xc;
+        *d = fa_mul_exp_deep(fa_fma(slope_factor, FA_INV_SQRT_2PI_HI,
+                                    slope_factor * FA_INV_SQRT_2PI_LO), q);
+        double value_factor = fa_fma(-series, FA_INV_SQRT_2PI_HI, -series * FA_INV_SQRT_2PI_LO);
+        return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(value_factor, q);
+    }
     *d = in ? near : fa_fma(xc, pdf, cdf);
     return fa_mul_sat(x, cdf);
 }
@@ -447,9 +509,11 @@ FA_INLINE double fa_act_tanhshrink(double x, const double *p, double *d)
     (void)p;
     double th = fa_tanh(x);
     *d = th * th;
-    double x2 = x * x;
-    double series = x * x2 * fa_poly(x2, fa_tanhshrink_poly, FA_TANHSHRINK_DEGREE);
-    return fabs(x) < FA_TANHSHRINK_SERIES_LIMIT ? series : x - th;
+    int small = fabs(x) < FA_TANHSHRINK_SERIES_LIMIT;
+    double xs = small ? x : 0.0; /* no overflow flag from the unused branch */
+    double x2 = xs * xs;
+    double series = xs * x2 * fa_poly(x2, fa_tanhshrink_poly, FA_TANHSHRINK_DEGREE);
+    return small ? series : x - th;
 }
 
 /* p = {b}: (x + sqrt(x^2 + b)) / 2, rearranged for x < 0 to avoid the
@@ -471,7 +535,7 @@ FA_INLINE double fa_act_squareplus(double x, const double *p, double *d)
 FA_INLINE double fa_act_squareplus_from_output(double y, const double *p)
 {
     double qb = 0.25 * p[0]; /* f' = y^2 / (y^2 + b/4) */
-    return y >= 1.0 ? 1.0 / (1.0 + (qb / y) / y) : (y * y) / fa_fma(y, y, qb);
+    return y >= 1.0 ? 1.0 / (1.0 + (qb / y) / y) : y * (y / fa_fma(y, y, qb));
 }
 
 #endif /* FA_ACTIVATIONS_H */

@@ -111,6 +111,20 @@ FA_INLINE double fa_exp_dd(fa_dd a)
     return r == r ? r : e; /* e = inf, lo < 0 */
 }
 
+/* a * exp(t) where exp(t) may be subnormal: there as (a * h) * h with
+ * h = exp(t/2), so that the only rounding in the subnormal range is the last
+ * one (a subnormal exp(t) times a large a would multiply its absolute error). */
+FA_INLINE double fa_mul_exp_deep(double a, fa_dd t)
+{
+    if (t.hi > -708.0)
+        return a * fa_exp_dd(t);
+    double h = fa_exp_dd(fa_dd_make(0.5 * t.hi, 0.5 * t.lo));
+    return (a * h) * h;
+}
+
+/* Below this, exp(t) is subnormal: 1 + exp(t) == 1, sigmoid(t) == exp(t). */
+#define FA_DEEP_TAIL (-700.0)
+
 /* ---- building blocks shared by several activations ------------------- */
 
 /* The logistic function of t = hi + lo and its complement, both to full
@@ -129,16 +143,6 @@ FA_INLINE double fa_sigmoid_dd(fa_dd t, double *one_minus)
 FA_INLINE double fa_sigmoid_sd(double t, double *one_minus)
 {
     return fa_sigmoid_dd(fa_dd_make(t, 0.0), one_minus);
-}
-
-/* log(1 + exp(t)) for t = hi + lo, without overflow or cancellation. */
-FA_INLINE double fa_softplus_dd(fa_dd t)
-{
-    if (t.hi > 0.0) {
-        double tail = fa_log1p(fa_exp_dd(fa_dd_neg(t)));
-        return t.hi + (t.lo + tail);
-    }
-    return fa_log1p(fa_exp_dd(t));
 }
 
 /* Evaluate c[0] + c[1] s + ... + c[n-1] s^(n-1) by Horner's rule. */

@@ -66,11 +66,33 @@ def mish_terms(x):
     return t, x * sigmoid(x) * (1 - t**2)
 
 
+def silu_prime(x):
+    s = sigmoid(x)
+    return s * (1 + x * (1 - s))
+
+
+def gelu_tanh_prime(x):
+    v = 2 * SQRT_2_OVER_PI * (x + KAPPA * x**3)
+    dv = 2 * SQRT_2_OVER_PI * (1 + 3 * KAPPA * x**2)
+    s = sigmoid(v)
+    return s * (1 + x * dv * (1 - s))
+
+
+def gelu_erf_prime(x):
+    return sum(gelu_erf_terms(x))
+
+
+def mish_prime(x):
+    t = mp.tanh(mp.log1p(mp.exp(x)))
+    return t + x * sigmoid(x) * (1 - t**2)
+
+
+# name: (f', the term pair of the kernel's plain formula, a guess of the root)
 ROOTS = {
-    "silu": (silu_terms, -1.28),
-    "gelu_tanh": (gelu_tanh_terms, -0.75),
-    "gelu_erf": (gelu_erf_terms, -0.75),
-    "mish": (mish_terms, -1.19),
+    "silu": (silu_prime, silu_terms, -1.28),
+    "gelu_tanh": (gelu_tanh_prime, gelu_tanh_terms, -0.75),
+    "gelu_erf": (gelu_erf_prime, gelu_erf_terms, -0.75),
+    "mish": (mish_prime, mish_terms, -1.19),
 }
 
 
@@ -129,13 +151,13 @@ def main():
         "#define FA_SERIES_H",
         "",
     ]
-    for name, (terms, guess) in ROOTS.items():
-        r = mp.findroot(lambda x: sum(terms(x)), guess)
+    for name, (fprime, terms, guess) in ROOTS.items():
+        r = mp.findroot(fprime, guess)
         left, right = reach(terms, r, -1), reach(terms, r, 1)
-        slope = mp.diff(lambda x: sum(terms(x)), r)
+        slope = mp.diff(fprime, r)
 
-        def quotient(s, terms=terms, r=r, slope=slope):
-            return sum(terms(r + s)) / s if s else slope
+        def quotient(s, fprime=fprime, r=r, slope=slope):
+            return fprime(r + s) / s if s else slope
 
         coeffs, err = fit(quotient, -left, right, name)
         r_hi, r_lo = split(r)

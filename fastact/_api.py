@@ -1,0 +1,161 @@
+"""Activation objects: keyword parameters in, compiled ufunc calls out.
+
+``fastact.elu(x, alpha=0.5)`` binds the parameters (by position or keyword),
+checks them, and calls the ufunc ``elu`` with ``(x, alpha)``; everything
+else -- broadcasting, dtypes, ``out=``, ``where=`` -- is NumPy's ufunc
+machinery. Errors from it are re-raised naming the function.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import _ufuncs
+from ._params import Binding, sum_to_shape
+from .registry import Record
+
+ArrayLike = Any
+
+
+def _call(name: str, ufunc: np.ufunc, args: tuple, kwargs: dict):
+    try:
+        return ufunc(*args, **kwargs)
+    except (TypeError, ValueError) as exc:
+        kind = TypeError if isinstance(exc, TypeError) else ValueError
+        raise kind(f"fastact.{name}: {exc}") from None
+
+
+class Activation:
+    """A compiled activation with its derivative, fused value-and-grad and backward.
+
+    Call it as ``f(x, *params, out=None, **ufunc_kwargs)``; parameters may
+    also be given by keyword and may be arrays broadcasting against ``x``.
+    See ``fastact.registry.get(name)`` for the formula and conventions.
+    """
+
+    def __init__(self, record: Record):
+        self.record = record
+        self.name = record.name
+        self._binding = Binding(record)
+        choices = record.kernels or {None: record.kernel()}
+        self._kernels = {
+            choice: {op: getattr(_ufuncs, kernel + suffix, None) for op, suffix in _OPS.items()}
+            for choice, kernel in choices.items()
+        }
+        self.__doc__ = _docstring(record)
+
+    def __repr__(self) -> str:
+        return f"<fastact activation {self.name!r}>"
+
+    def _ufunc(self, op: str, args: tuple, kwargs: dict):
+        values, choice, kwargs = self._binding.bind(args, kwargs)
+        return self._kernels[choice][op], values, kwargs
+
+    def __call__(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:
+        """f(x): the activation, elementwise."""
+        ufunc, values, kwargs = self._ufunc("forward", params, kwargs)
+        return _call(self.name, ufunc, (x, *values), kwargs)
+
+    def grad(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:
+        """f'(x), elementwise."""
+        ufunc, values, kwargs = self._ufunc("grad", params, kwargs)
+        return _call(self.name, ufunc, (x, *values), kwargs)
+
+    def value_and_grad(
+        self, x: ArrayLike, *params: ArrayLike, **kwargs: Any
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(f(x), f'(x)) from one read of x; ``out=`` takes a pair of arrays."""
+        ufunc, values, kwargs = self._ufunc("value_and_grad", params, kwargs)
+        return _call(self.name, ufunc, (x, *values), kwargs)
+
+    def backward(self, grad_out: ArrayLike, x: ArrayLike, *params: ArrayLike, **kwargs: Any):
+        """grad_out * f'(x), the vector-Jacobian product, without forming f'(x)."""
+        ufunc, values, kwargs = self._ufunc("backward", params, kwargs)
+        return _call(self.name, ufunc, (grad_out, x, *values), kwargs)
+
+
+class ActivationFromOutput(Activation):
+    """An activation whose derivative is a function of its output y = f(x) alone."""
+
+    def backward_from_output(
+        self, grad_out: ArrayLike, y: ArrayLike, *params: ArrayLike, **kwargs: Any
+    ) -> np.ndarray:
+        """grad_out * f'(x) computed from y = f(x), so x need not be kept."""
+        ufunc, values, kwargs = self._ufunc("backward_from_output", params, kwargs)
+        if self.record.from_output_domain:
+            self._binding.check(values, self.record.from_output_domain,
+                                " for backward_from_output (f' is not a function of y otherwise)")
+        return _call(self.name, ufunc, (grad_out, y, *values), kwargs)
+
+
+class ActivationWithParamGrad(Activation):
+    """An activation with a learned parameter (prelu): backward also returns its gradient."""
+
+    def backward(self, grad_out: ArrayLike, x: ArrayLike, *params: ArrayLike, **kwargs: Any):
+        """(grad_out * f'(x), gradient of the parameter summed down to its shape)."""
+        ufunc, values, kwargs = self._ufunc("backward", params, kwargs)
+        out = kwargs.pop("out", None)
+        if out is not None:
+            kwargs["out"] = (out[0] if isinstance(out, tuple) else out, None)
+        grad_x, grad_param = _call(self.name, ufunc, (grad_out, x, *values), kwargs)
+        return grad_x, sum_to_shape(grad_param, np.shape(values[0]))
+
+
+_OPS = {
+    "forward": "",
+    "grad": "_grad",
+    "value_and_grad": "_value_and_grad",
+    "backward": "_backward",
+    "backward_from_output": "_backward_from_output",
+}
+
+
+def _docstring(record: Record) -> str:
+    params = ", ".join(
+        p.name if p.default is None else f"{p.name}={p.default!r}" for p in record.params
+    )
+    if record.selector:
+        params = ", ".join(filter(None, [params, f"{record.selector[0]}={record.selector[1]!r}"]))
+    sig = f"{record.name}(x{', ' + params if params else ''}, *, out=None, where=True, ...)"
+    lines = [
+        sig,
+        "",
+        f"f(x) = {record.formula}",
+        f"f'(x) = {record.derivative}",
+        f"Output range: {record.output_range}.",
+    ]
+    for where, choice in record.kinks:
+        lines.append(f"At {where}: {choice}.")
+    lines += [
+        "",
+        f"Advantages: {record.advantages}",
+        f"Drawbacks: {record.drawbacks}",
+        f"Typical uses: {record.uses}",
+        "",
+        "Methods: .grad(x, ...), .value_and_grad(x, ...), .backward(grad_out, x, ...)"
+        + (", .backward_from_output(grad_out, y, ...)" if record.has_from_output else "")
+        + ".",
+        "",
+        "Example",
+        "-------",
+        ">>> import numpy as np, fastact",
+        f">>> fastact.{record.name}(np.linspace(-2, 2, 5){_example_params(record)}).shape",
+        "(5,)",
+    ]
+    return "\n".join(lines)
+
+
+def _example_params(record: Record) -> str:
+    required = [p.name for p in record.params if p.default is None]
+    return "".join(f", {name}=0.5" for name in required)
+
+
+def make(record: Record) -> Activation:
+    """The Activation object for a registry record."""
+    if record.param_grad:
+        return ActivationWithParamGrad(record)
+    if record.has_from_output:
+        return ActivationFromOutput(record)
+    return Activation(record)

@@ -1,0 +1,65 @@
+"""Thread count and build configuration."""
+
+from __future__ import annotations
+
+import ast
+import sys
+
+import numpy as np
+
+from . import _ufuncs
+
+
+def get_num_threads() -> int:
+    """Threads fastact uses for large arrays (1 when built without OpenMP).
+
+    Follows ``OMP_NUM_THREADS`` and ``threadpoolctl`` unless set with
+    :func:`set_num_threads`.
+
+    >>> import fastact
+    >>> fastact.get_num_threads() >= 1
+    True
+    """
+    return _ufuncs.get_num_threads()
+
+
+def set_num_threads(n: int | None) -> None:
+    """Use ``n`` threads for large arrays; ``None`` or ``0`` restores the default.
+
+    Results are bitwise identical for any thread count.
+
+    >>> import fastact
+    >>> fastact.set_num_threads(1); fastact.set_num_threads(None)
+    """
+    if n is None:
+        n = 0
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+        raise ValueError(f"fastact.set_num_threads: n must be a non-negative int, got {n!r}")
+    _ufuncs.set_num_threads(int(n))
+
+
+def config() -> dict:
+    """The build and runtime configuration as a dict."""
+    build = ast.literal_eval(_ufuncs.build_config() or "{}")
+    return {
+        "compiler": build.get("compiler", "unknown"),
+        "cflags": build.get("cflags", "unknown"),
+        "openmp": _ufuncs.openmp_enabled(),
+        "threads": get_num_threads(),
+        "numpy": np.__version__,
+        "python": sys.version.split()[0],
+    }
+
+
+def show_config() -> None:
+    """Print the compiler, flags, OpenMP support and thread count.
+
+    >>> import fastact
+    >>> fastact.show_config()  # doctest: +ELLIPSIS
+    fastact ...
+    """
+    from . import __version__
+
+    print(f"fastact {__version__}")
+    for key, value in config().items():
+        print(f"  {key:9s} {value}")

@@ -1,0 +1,285 @@
+"""One record per activation: the single source the API, reference, tests, CLI and docs read.
+
+Each :class:`Record` gives the parameters and defaults, the formula and its
+derivative in LaTeX, the output range, the kinks and the derivative chosen
+at each (PyTorch's autograd convention), whether ``backward_from_output``
+exists, and notes on advantages, drawbacks and typical uses.
+
+>>> from fastact import registry
+>>> registry.get("elu").params[0]
+Param(name='alpha', default=1.0, domain='any')
+>>> [r.name for r in registry.RECORDS][:3]
+['linear', 'step', 'sigmoid']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+REQUIRED = None
+"""Marker for a parameter without a default."""
+
+DOMAINS = ("any", "nonzero", "nonnegative", "positive")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A numeric parameter: name, default (``REQUIRED`` if none), allowed values."""
+
+    name: str
+    default: float | None = REQUIRED
+    domain: str = "any"
+
+
+@dataclass(frozen=True)
+class Record:
+    """Everything fastact knows about one activation.
+
+    ``kernels`` maps the value of the selector parameter (``approximate`` for
+    gelu) to the compiled kernel's name; most activations have one kernel,
+    under the key ``None``.  ``from_output_domain`` lists parameter domains
+    that ``backward_from_output`` additionally requires (where f' is a
+    function of y only for some parameter values).
+    """
+
+    name: str
+    params: tuple[Param, ...]
+    formula: str
+    derivative: str
+    output_range: str
+    kinks: tuple[tuple[str, str], ...]
+    from_output: str | None
+    advantages: str
+    drawbacks: str
+    uses: str
+    kernels: dict[str | None, str] = field(default_factory=dict)
+    selector: tuple[str, str] | None = None  # (parameter name, default value)
+    from_output_domain: dict[str, str] = field(default_factory=dict)
+    ordered_params: tuple[str, str] | None = None  # (low, high): low <= high required
+    param_grad: bool = False
+    alias_of: str | None = None
+
+    @property
+    def has_from_output(self) -> bool:
+        return self.from_output is not None
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params)
+
+    def kernel(self, choice: str | None = None) -> str:
+        """Name of the compiled kernel for the selector's value (or the only one)."""
+        base = self.alias_of or self.name
+        return self.kernels[choice] if self.kernels else base
+
+
+def _r(name, params, formula, derivative, output_range, kinks, from_output, advantages,
+       drawbacks, uses, **extra) -> Record:
+    return Record(name, tuple(params), formula, derivative, output_range, tuple(kinks),
+                  from_output, advantages, drawbacks, uses, **extra)
+
+
+RECORDS: tuple[Record, ...] = (
+    _r("linear", [Param("slope", 1.0)], r"a x", r"a", r"(-\infty, \infty)", [], "a",
+       "Keeps the signal unchanged up to scale; exact gradients.",
+       "Stacked linear layers collapse into one linear map: no expressive power is added.",
+       "Regression outputs; a baseline to compare non-linearities against."),
+    _r("step", [], r"[x > 0]", r"0", r"\{0, 1\}", [("x = 0", "f(0) = 0, f'(0) = 0")], "0",
+       "The original threshold neuron: intuitive binary output.",
+       "Zero derivative everywhere, so gradient descent cannot train through it.",
+       "Perceptrons, teaching, hard decisions at inference time."),
+    _r("sigmoid", [], r"\frac{1}{1 + e^{-x}}", r"\sigma(x)(1 - \sigma(x))", r"(0, 1)", [],
+       r"y (1 - y)",
+       "Output reads as a probability; smooth; derivative is cheap from the output.",
+       "Saturates: f' <= 1/4, so gradients vanish through deep stacks; output not zero-centred.",
+       "Binary classification outputs, gates (LSTM/GRU), GAN discriminators."),
+    _r("tanh", [], r"\tanh x", r"1 - \tanh^2 x", r"(-1, 1)", [], r"1 - y^2",
+       "Zero-centred, steeper than sigmoid (f'(0) = 1).",
+       "Still saturates at both ends; vanishing gradients in deep networks.",
+       "Recurrent networks, hidden layers of small networks, bounded regression."),
+    _r("relu", [], r"\max(0, x)", r"[x > 0]", r"[0, \infty)", [("x = 0", "f'(0) = 0")],
+       r"[y > 0]",
+       "Cheap, does not saturate for x > 0, induces sparse activations.",
+       "Dying ReLU: units stuck at x <= 0 get no gradient; unbounded output.",
+       "Default hidden activation of CNNs and MLPs (classification, detection, segmentation)."),
+    _r("leaky_relu", [Param("alpha", 0.01)], r"x \text{ if } x > 0 \text{ else } \alpha x",
+       r"1 \text{ if } x > 0 \text{ else } \alpha", r"(-\infty, \infty)",
+       [("x = 0", "f'(0) = alpha")], r"1 \text{ if } y > 0 \text{ else } \alpha",
+       "A small slope for x < 0 keeps every unit trainable (no dying ReLU).",
+       "alpha is one more hyper-parameter; results vary with it.",
+       "Drop-in ReLU replacement; GAN generators and discriminators.",
+       from_output_domain={"alpha": "nonnegative"}),
+    _r("prelu", [Param("alpha")], r"x \text{ if } x > 0 \text{ else } \alpha x",
+       r"1 \text{ if } x > 0 \text{ else } \alpha;\ \partial f/\partial\alpha = \min(x, 0)",
+       r"(-\infty, \infty)", [("x = 0", "f'(0) = alpha, df/dalpha(0) = 0")], None,
+       "The negative slope is learned (one per channel, broadcast against x).",
+       "Extra parameters can overfit small data sets.",
+       "Image classification networks with learned per-channel slopes.",
+       param_grad=True),
+    _r("elu", [Param("alpha", 1.0)], r"x \text{ if } x > 0 \text{ else } \alpha (e^x - 1)",
+       r"1 \text{ if } x > 0 \text{ else } \alpha e^x", r"(-\alpha, \infty)",
+       [("x = 0", "f'(0) = alpha (PyTorch), 1 for the default alpha")],
+       r"1 \text{ if } y > 0 \text{ else } y + \alpha",
+       "Smooth negative part, mean activations near zero, no dying units.",
+       "An exponential per negative element; slower than ReLU.",
+       "Deeper MLPs and CNNs where faster convergence than ReLU matters.",
+       from_output_domain={"alpha": "positive"}),
+    _r("selu", [], r"\lambda (x \text{ if } x > 0 \text{ else } \alpha (e^x - 1))",
+       r"\lambda \text{ if } x > 0 \text{ else } \lambda \alpha e^x",
+       r"(-\lambda\alpha, \infty)",
+       [("x = 0", "f'(0) = scale*alpha (PyTorch)")],
+       r"\lambda \text{ if } y > 0 \text{ else } y + \lambda\alpha",
+       "Self-normalizing: with lecun-normal weights activations keep mean 0, variance 1.",
+       "The guarantee needs specific initialization and no batch norm.",
+       "Deep fully-connected networks without normalization layers."),
+    _r("celu", [Param("alpha", 1.0, "nonzero")],
+       r"\max(0, x) + \min(0, \alpha (e^{x/\alpha} - 1))",
+       r"1 \text{ if } x > 0 \text{ else } e^{x/\alpha}", r"(-\alpha, \infty)",
+       [("x = 0", "f'(0) = 1")], r"1 \text{ if } y > 0 \text{ else } y/\alpha + 1",
+       "Continuously differentiable in x for every alpha (ELU is only for alpha = 1).",
+       "An exponential per negative element.",
+       "Where ELU is used but a C1 activation is wanted.",
+       from_output_domain={"alpha": "positive"}),
+    _r("gelu", [], r"x \Phi(x);\ \text{tanh form } \tfrac{x}{2}(1 + \tanh(\sqrt{2/\pi}(x + 0.044715 x^3)))",
+       r"\Phi(x) + x \varphi(x)", r"[-0.17, \infty)", [], None,
+       "Smooth, non-monotone; weights inputs by their probability under a normal.",
+       "More expensive than ReLU; two variants (tanh, erf) that differ slightly.",
+       "Transformers (BERT, GPT, ViT).",
+       kernels={"tanh": "gelu_tanh", "none": "gelu_erf"}, selector=("approximate", "tanh")),
+    _r("silu", [], r"x \sigma(x)", r"\sigma(x)(1 + x(1 - \sigma(x)))", r"[-0.28, \infty)", [],
+       None,
+       "Smooth, non-monotone, unbounded above: often beats ReLU in deep networks.",
+       "Costs an exponential per element; slower than ReLU.",
+       "Image classification, detection, segmentation, embeddings (EfficientNet, YOLO)."),
+    _r("swish", [Param("beta", 1.0)], r"x \sigma(\beta x)",
+       r"\sigma(\beta x)(1 + \beta x (1 - \sigma(\beta x)))", r"\mathbb{R}", [], None,
+       "Interpolates between linear (beta = 0) and ReLU (beta -> inf); smooth.",
+       "Costs an exponential per element.",
+       "Vision models; image captioning and generative models in the seed notes."),
+    _r("softplus", [Param("beta", 1.0, "nonzero")], r"\frac{1}{\beta} \log(1 + e^{\beta x})",
+       r"\sigma(\beta x)", r"(0, \infty)", [], r"1 - e^{-\beta y}",
+       "A smooth ReLU with strictly positive output and derivative.",
+       "Exponential and logarithm per element; never exactly sparse.",
+       "Positive outputs (variances, rates), smooth ReLU replacement."),
+    _r("mish", [], r"x \tanh(\operatorname{softplus}(x))",
+       r"\tanh(s) + x \sigma(x) \operatorname{sech}^2(s),\ s = \operatorname{softplus}(x)",
+       r"[-0.31, \infty)", [], None,
+       "Smooth, non-monotone, self-regularizing; strong results in detection.",
+       "The most expensive of the common activations.",
+       "Object detection backbones (YOLOv4)."),
+    _r("hard_sigmoid", [Param("slope", 0.2), Param("offset", 0.5)],
+       r"\operatorname{clip}(a x + b, 0, 1)", r"a \text{ where } 0 < a x + b < 1 \text{ else } 0",
+       r"[0, 1]", [("a x + b = 0 or 1", "f' = 0 at the clip points")],
+       r"a \text{ if } 0 < y < 1 \text{ else } 0",
+       "Piecewise-linear, no exponential: fast on any hardware.",
+       "Coarser than sigmoid; zero gradient outside the ramp.",
+       "Mobile networks (slope=1/6 gives PyTorch's hardsigmoid), quantized models."),
+    _r("hard_swish", [Param("slope", 0.2), Param("offset", 0.5)],
+       r"x \operatorname{clip}(a x + b, 0, 1)",
+       r"0 \text{ if } a x + b \le 0;\ 1 \text{ if } a x + b \ge 1;\ 2 a x + b \text{ otherwise}",
+       r"[-b^2/(4a), \infty)",
+       [("a x + b = 0", "f' = 0"), ("a x + b = 1", "f' = 1")], None,
+       "Swish's shape without an exponential; cheap and quantization-friendly.",
+       "Approximates swish only roughly.",
+       "MobileNetV3 and other efficient vision models (slope=1/6: PyTorch's hardswish)."),
+    _r("hard_tanh", [Param("min_val", -1.0), Param("max_val", 1.0)],
+       r"\operatorname{clip}(x, m, M)", r"[m < x < M]", r"[m, M]",
+       [("x = min_val or max_val", "f' = 0")], r"[m < y < M]",
+       "Bounded like tanh at the cost of a comparison.",
+       "Zero gradient outside the band.",
+       "Bounded outputs in low-precision or recurrent models.",
+       ordered_params=("min_val", "max_val")),
+    _r("relu6", [], r"\min(\max(0, x), 6)", r"[0 < x < 6]", r"[0, 6]",
+       [("x = 0", "f'(0) = 0"), ("x = 6", "f'(6) = 0")], r"[0 < y < 6]",
+       "Bounded ReLU: robust under low-precision arithmetic.",
+       "Dead units below 0 and saturated units above 6.",
+       "MobileNet family, quantized inference."),
+    _r("softsign", [], r"\frac{x}{1 + |x|}", r"\frac{1}{(1 + |x|)^2}", r"(-1, 1)", [],
+       r"(1 - |y|)^2",
+       "Like tanh but saturates polynomially, so gradients vanish more slowly.",
+       "Less common; slower convergence than ReLU variants.",
+       "A tanh replacement where softer saturation helps."),
+    _r("log_sigmoid", [], r"-\log(1 + e^{-x})", r"\sigma(-x)", r"(-\infty, 0)", [],
+       r"1 - e^{y}",
+       "The log-probability of a sigmoid, stable for any x.",
+       "Unbounded below; rarely used as a hidden activation.",
+       "Binary log-likelihood losses, log-space probability models."),
+    _r("tanhshrink", [], r"x - \tanh x", r"\tanh^2 x", r"(-\infty, \infty)", [], None,
+       "Suppresses small inputs smoothly (cubic near 0).",
+       "Rarely used; little evidence for hidden layers.",
+       "Sparse coding, denoising."),
+    _r("softshrink", [Param("lambd", 0.5, "nonnegative")],
+       r"x - \lambda \text{ if } x > \lambda;\ x + \lambda \text{ if } x < -\lambda;\ 0",
+       r"[|x| > \lambda]", r"(-\infty, \infty)",
+       [("x = +-lambd", "f' = 0")], r"[y \ne 0]",
+       "The soft-thresholding operator: the proximal map of the L1 norm.",
+       "Shrinks every surviving value by lambd (biased).",
+       "Sparse coding (ISTA), wavelet denoising."),
+    _r("hardshrink", [Param("lambd", 0.5, "nonnegative")],
+       r"x \text{ if } |x| > \lambda \text{ else } 0", r"[|x| > \lambda]",
+       r"(-\infty, \infty)", [("x = +-lambd", "f' = 0")], r"[y \ne 0]",
+       "Hard thresholding: keeps large values exactly.",
+       "Discontinuous at +-lambd.",
+       "Sparse coding, compressed sensing."),
+    _r("threshold", [Param("threshold"), Param("value")],
+       r"x \text{ if } x > t \text{ else } v", r"[x > t]", r"\{v\} \cup (t, \infty)",
+       [("x = threshold", "f' = 0")], None,
+       "Generalizes ReLU with an arbitrary cut and fill value.",
+       "Discontinuous unless value == threshold.",
+       "Masking and clamping layers (torch.nn.Threshold)."),
+    _r("squareplus", [Param("b", 4.0, "nonnegative")], r"\frac{x + \sqrt{x^2 + b}}{2}",
+       r"\frac{1}{2}\left(1 + \frac{x}{\sqrt{x^2 + b}}\right)", r"(0, \infty)", [],
+       r"\frac{y^2}{y^2 + b/4}",
+       "A softplus-like smooth ReLU from a square root only: cheap, no exponential.",
+       "Approaches 0 only like 1/|x| for x -> -inf.",
+       "Where softplus is used but exponentials are costly."),
+    _r("sparse_plus", [], r"0;\ \tfrac{(x + 1)^2}{4};\ x \text{ for } x \le -1;\ |x| < 1;\ x \ge 1",
+       r"0;\ \tfrac{x + 1}{2};\ 1", r"[0, \infty)", [("x = +-1", "f' continuous (0 and 1)")],
+       r"\sqrt{\min(y, 1)}",
+       "A C1 piecewise-quadratic softplus with exact zeros (sparse outputs).",
+       "Zero gradient for x <= -1.",
+       "Sparse attention and sparse output layers (JAX's sparse_plus)."),
+    _r("sparse_sigmoid", [], r"\operatorname{clip}((x + 1)/2, 0, 1)",
+       r"\tfrac{1}{2}[|x| < 1]", r"[0, 1]", [("x = +-1", "f' = 0")],
+       r"\tfrac{1}{2}[0 < y < 1]",
+       "The derivative of sparse_plus; reaches exactly 0 and 1.",
+       "Zero gradient outside [-1, 1].",
+       "Sparse gates (JAX's sparse_sigmoid)."),
+)
+
+ALIASES: dict[str, tuple[str, dict[str, float]]] = {
+    "logistic": ("sigmoid", {}),
+    "hard_silu": ("hard_swish", {}),
+    "quick_gelu": ("swish", {"beta": 1.702}),
+}
+"""Alias name -> (activation, changed defaults)."""
+
+_BY_NAME = {r.name: r for r in RECORDS}
+
+
+def get(name: str) -> Record:
+    """The record of ``name`` (an alias gives the record with its own defaults)."""
+    if name in _BY_NAME:
+        return _BY_NAME[name]
+    if name in ALIASES:
+        target, defaults = ALIASES[name]
+        base = _BY_NAME[target]
+        params = tuple(Param(p.name, defaults.get(p.name, p.default), p.domain)
+                       for p in base.params)
+        return Record(**{**base.__dict__, "name": name, "params": params,
+                         "kernels": base.kernels, "alias_of": target})
+    raise KeyError(f"fastact has no activation named {name!r}")
+
+
+def names(include_aliases: bool = False) -> list[str]:
+    """Activation names in registry order, optionally followed by the aliases."""
+    out = [r.name for r in RECORDS]
+    return out + list(ALIASES) if include_aliases else out
+
+
+def kernel_names() -> list[str]:
+    """Every compiled kernel name (gelu has two)."""
+    out = []
+    for r in RECORDS:
+        out.extend(r.kernels.values() if r.kernels else [r.name])
+    return out
