@@ -475,7 +475,8 @@ FA_INLINE double fa_act_selu_from_output(double y, const double *p)
 FA_INLINE double fa_act_celu(double x, const double *p, double *d)
 {
     double a = p[0];
-    double xn = x > 0.0 ? 0.0 : x;
+    /* below -SATURATE |alpha| the result has saturated: clamp, so x/alpha cannot overflow */
+    double xn = x > 0.0 ? 0.0 : fmax(x, -FA_SATURATE * fabs(a));
     double q = xn / a;
     fa_dd qd = fa_dd_make(q, fa_fma(-q, a, xn) / a);
     *d = x > 0.0 ? 1.0 : fa_exp_dd(qd);

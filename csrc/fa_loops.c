@@ -11,6 +11,7 @@
  * All arithmetic is in double; narrower types are widened on load and
  * rounded once on store. Any strides; OpenMP splits long loops statically.
  */
+#include <fenv.h>
 #include <stdint.h>
 
 #include "fa_activations.h"
@@ -25,11 +26,43 @@
 #define FA_STORE_f(ptr, v) (*(float *)(ptr) = (float)(v))
 #define FA_STORE_d(ptr, v) (*(double *)(ptr) = (v))
 
-#define FA_PRAGMA(text) _Pragma(#text)
+/* Run BODY for i in [0, n). Above the size threshold, OpenMP threads split
+ * the range statically. Floating-point flags are per thread and NumPy reads
+ * only the calling thread's, so the workers' flags (overflow, invalid, ...)
+ * are gathered and raised on the caller: warnings do not depend on the
+ * thread count any more than results do. */
+#define FA_FP_FLAGS (FE_OVERFLOW | FE_INVALID | FE_DIVBYZERO | FE_UNDERFLOW)
 #ifdef _OPENMP
-#define FA_PARALLEL_FOR(nt) FA_PRAGMA(omp parallel for num_threads(nt) schedule(static) if (nt > 1))
+#include <omp.h>
+#define FA_PRAGMA(text) _Pragma(#text)
+#define FA_FOR_EACH(n, BODY)                                                                       \
+    const int nt = fa_threads_for(n);                                                              \
+    if (nt > 1) {                                                                                  \
+        int flags = 0;                                                                             \
+        FA_PRAGMA(omp parallel num_threads(nt) reduction(| : flags))                               \
+        {                                                                                          \
+            int worker = omp_get_thread_num() != 0;                                                \
+            if (worker)                                                                            \
+                feclearexcept(FA_FP_FLAGS);                                                        \
+            FA_PRAGMA(omp for schedule(static))                                                    \
+            for (ptrdiff_t i = 0; i < n; i++) {                                                    \
+                BODY                                                                               \
+            }                                                                                      \
+            if (worker)                                                                            \
+                flags |= fetestexcept(FA_FP_FLAGS);                                                \
+        }                                                                                          \
+        if (flags)                                                                                 \
+            feraiseexcept(flags);                                                                  \
+    } else {                                                                                       \
+        for (ptrdiff_t i = 0; i < n; i++) {                                                        \
+            BODY                                                                                   \
+        }                                                                                          \
+    }
 #else
-#define FA_PARALLEL_FOR(nt)
+#define FA_FOR_EACH(n, BODY)                                                                       \
+    for (ptrdiff_t i = 0; i < n; i++) {                                                            \
+        BODY                                                                                       \
+    }
 #endif
 
 #define FA_IF_0(...)
@@ -47,45 +80,49 @@
     for (int k = 0; k < (NP); k++)                                                                 \
         p[k] = FA_LOAD_##T(FA_AT((FIRST) + k));
 
-/* NaN in gives NaN out, whatever the definition does with it. */
+/* NaN in gives NaN out, whatever the definition does with it; definitions
+ * see 0 instead of NaN, since an ordered comparison with NaN (x > 0) would
+ * raise the invalid flag, which NumPy reports as a warning. */
 #define FA_NAN_PASS(x, v) (fa_isnan(x) ? (x) : (v))
+#define FA_NOT_NAN(x) (fa_isnan(x) ? 0.0 : (x))
 
 #define FA_BODY_forward(NAME, NP, T)                                                               \
     FA_PARAMS(T, NP, 1)                                                                            \
     double x = FA_LOAD_##T(FA_AT(0)), d;                                                           \
-    double y = fa_act_##NAME(x, p, &d);                                                            \
+    double y = fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                \
     FA_STORE_##T(FA_AT(1 + (NP)), FA_NAN_PASS(x, y));
 
 #define FA_BODY_grad(NAME, NP, T)                                                                  \
     FA_PARAMS(T, NP, 1)                                                                            \
     double x = FA_LOAD_##T(FA_AT(0)), d;                                                           \
-    (void)fa_act_##NAME(x, p, &d);                                                                 \
+    (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                     \
     FA_STORE_##T(FA_AT(1 + (NP)), FA_NAN_PASS(x, d));
 
 #define FA_BODY_value_and_grad(NAME, NP, T)                                                        \
     FA_PARAMS(T, NP, 1)                                                                            \
     double x = FA_LOAD_##T(FA_AT(0)), d;                                                           \
-    double y = fa_act_##NAME(x, p, &d);                                                            \
+    double y = fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                \
     FA_STORE_##T(FA_AT(1 + (NP)), FA_NAN_PASS(x, y));                                              \
     FA_STORE_##T(FA_AT(2 + (NP)), FA_NAN_PASS(x, d));
 
 #define FA_BODY_backward(NAME, NP, T)                                                              \
     FA_PARAMS(T, NP, 2)                                                                            \
     double g = FA_LOAD_##T(FA_AT(0)), x = FA_LOAD_##T(FA_AT(1)), d;                                \
-    (void)fa_act_##NAME(x, p, &d);                                                                 \
+    (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                     \
     FA_STORE_##T(FA_AT(2 + (NP)), g * FA_NAN_PASS(x, d));
 
 #define FA_BODY_backward_param(NAME, NP, T)                                                        \
     FA_PARAMS(T, NP, 2)                                                                            \
     double g = FA_LOAD_##T(FA_AT(0)), x = FA_LOAD_##T(FA_AT(1)), d;                                \
-    (void)fa_act_##NAME(x, p, &d);                                                                 \
+    (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                     \
     FA_STORE_##T(FA_AT(2 + (NP)), g * FA_NAN_PASS(x, d));                                          \
-    FA_STORE_##T(FA_AT(3 + (NP)), g * FA_NAN_PASS(x, fa_act_##NAME##_dparam(x, p)));
+    FA_STORE_##T(FA_AT(3 + (NP)), g * FA_NAN_PASS(x, fa_act_##NAME##_dparam(FA_NOT_NAN(x), p)));
 
 #define FA_BODY_backward_from_output(NAME, NP, T)                                                  \
     FA_PARAMS(T, NP, 2)                                                                            \
     double g = FA_LOAD_##T(FA_AT(0)), y = FA_LOAD_##T(FA_AT(1));                                   \
-    FA_STORE_##T(FA_AT(2 + (NP)), g * FA_NAN_PASS(y, fa_act_##NAME##_from_output(y, p)));
+    FA_STORE_##T(FA_AT(2 + (NP)),                                                                  \
+                 g * FA_NAN_PASS(y, fa_act_##NAME##_from_output(FA_NOT_NAN(y), p)));
 
 /* ---- loops ------------------------------------------------------------ */
 
@@ -95,11 +132,7 @@
     {                                                                                              \
         (void)data;                                                                                \
         const ptrdiff_t n = dimensions[0];                                                         \
-        const int nt = fa_threads_for(n);                                                          \
-        FA_PARALLEL_FOR(nt)                                                                        \
-        for (ptrdiff_t i = 0; i < n; i++) {                                                        \
-            FA_BODY_##OP(NAME, NP, T)                                                              \
-        }                                                                                          \
+        FA_FOR_EACH(n, FA_BODY_##OP(NAME, NP, T))                                                  \
     }
 
 #define FA_LOOPS(NAME, NP, OP) FA_LOOP(NAME, NP, OP, e) FA_LOOP(NAME, NP, OP, f) FA_LOOP(NAME, NP, OP, d)

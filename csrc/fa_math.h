@@ -57,7 +57,7 @@ typedef struct {
  * lo = 0 there, so every constructor goes through this. */
 FA_INLINE fa_dd fa_dd_make(double hi, double lo)
 {
-    fa_dd r = {hi, hi - hi == 0.0 ? lo : 0.0};
+    fa_dd r = {hi, fabs(hi) <= DBL_MAX ? lo : 0.0}; /* no FP flag for inf or NaN */
     return r;
 }
 

@@ -57,8 +57,9 @@ def call_kwargs(case) -> dict:
     return kwargs
 
 
-def truth_params(case) -> dict:
-    """Every parameter value, defaults filled in (for mp_truth)."""
+def truth_params(case, dtype=np.float64) -> dict:
+    """Every parameter value, defaults filled in, rounded to ``dtype`` as the ufunc
+    rounds them (for mp_truth)."""
     name, choice, kernel, params = case
     rec = registry.get(name)
-    return {p.name: params.get(p.name, p.default) for p in rec.params}
+    return {p.name: float(dtype(params.get(p.name, p.default))) for p in rec.params}

@@ -10,9 +10,10 @@ Conventions
 * ``x`` and every parameter are exact binary values (``mpf(float)``).  The
   decimal constants of the definitions (``0.044715``, the SELU constants) and
   the irrational ones (``sqrt(2/pi)``) are exact mathematical values, rounded
-  only to the working precision.  Note that this makes e.g. the clip points
-  of ``hard_sigmoid`` (slope 0.2 = 0.2000000000000000111...) lie slightly off
-  the decimal values -2.5 and 2.5.
+  only to the working precision.  One convention is not exact arithmetic:
+  hard_sigmoid and hard_swish change region at the clip points
+  ``-offset/slope`` and ``(1 - offset)/slope`` as rounded to double, which
+  puts them at -2.5 and 2.5 for the defaults and at -3 and 3 for slope=1/6.
 * NaN in gives NaN out; ``x = +-inf`` gives the mathematical limits; values
   that are exactly zero are returned as exact zeros.
 * Derivatives at kinks follow the conventions of the fastact specification
@@ -224,20 +225,36 @@ def _mish(x: mpf, p: Mapping[str, mpf]) -> Pair:
     return x * w / (w + 2), w / (w + 2) + 4 * x * u * (1 + u) / (w + 2) ** 2
 
 
+def _hard_region(x: mpf, slope: mpf, offset: mpf) -> int:
+    """-1 / 0 / 1 for x at or past the clip point of output 0, on the ramp, at or past
+    the clip point of output 1.  By fastact's convention the clip points are
+    x0 = -offset/slope and x1 = (1 - offset)/slope rounded to double (so slope=1/6
+    puts them at exactly -3 and 3, as PyTorch's hardsigmoid)."""
+    s, b = float(slope), float(offset)
+    if s == 0:
+        return -1 if b <= 0 else (1 if b >= 1 else 0)
+    x0, x1 = -b / s, (1.0 - b) / s
+    if s > 0:
+        return -1 if x <= x0 else (1 if x >= x1 else 0)
+    return -1 if x >= x0 else (1 if x <= x1 else 0)
+
+
 def _hard_sigmoid(x: mpf, p: Mapping[str, mpf]) -> Pair:
-    z = _affine(p["slope"], x, p["offset"])
-    return _clip(z, _ZERO, _ONE), (p["slope"] if 0 < z < 1 else _ZERO)
+    region = _hard_region(x, p["slope"], p["offset"])
+    if region:
+        return (_ZERO if region < 0 else _ONE), _ZERO
+    return _clip(_affine(p["slope"], x, p["offset"]), _ZERO, _ONE), p["slope"]
 
 
 def _hard_swish(x: mpf, p: Mapping[str, mpf]) -> Pair:
     slope = p["slope"]
+    region = _hard_region(x, slope, p["offset"])
+    if region < 0:
+        return _ZERO, _ZERO
+    if region > 0:
+        return x, _ONE
     z = _affine(slope, x, p["offset"])
-    f = _mul(x, _clip(z, _ZERO, _ONE))
-    if z <= 0:
-        return f, _ZERO
-    if z >= 1:
-        return f, _ONE
-    return f, mpmath.fadd(_mul(slope, x), z, exact=True)  # 2*slope*x + offset
+    return _mul(x, _clip(z, _ZERO, _ONE)), mpmath.fadd(_mul(slope, x), z, exact=True)
 
 
 def _hard_tanh(x: mpf, p: Mapping[str, mpf]) -> Pair:

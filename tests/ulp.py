@@ -17,6 +17,9 @@ def ulp_error(actual, expected, dtype) -> np.ndarray:
     e = np.asarray(expected, dtype=np.longdouble)
     a, e = np.broadcast_arrays(a, e)
     info = np.finfo(dtype)
+    # a true value beyond the largest finite one (after rounding) is an overflow: inf
+    edge = np.longdouble(info.max) * (1 + np.longdouble(2.0) ** -(info.nmant + 1))
+    e = np.where(np.abs(e) >= edge, np.copysign(np.longdouble(np.inf), e), e)
     tiny = np.longdouble(info.smallest_subnormal)
     with np.errstate(all="ignore"):
         mag = np.abs(e)
