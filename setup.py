@@ -88,7 +88,8 @@ class BuildExt(build_ext):
         for ext in self.extensions:
             ext.extra_compile_args = BASE_FLAGS + cflags
             ext.extra_link_args = lflags
-            ext.define_macros.append(("FASTACT_BUILD_CONFIG", '"%s"' % repr(config).replace('"', "'")))
+            quoted = '"{}"'.format(repr(config).replace('"', "'"))
+            ext.define_macros.append(("FASTACT_BUILD_CONFIG", quoted))
         super().build_extensions()
 
 

@@ -71,20 +71,20 @@ class Binding:
         for name in self.names[: len(args)]:
             if name in kwargs:
                 raise TypeError(f"fastact.{rec.name}: got multiple values for {name!r}")
-        for name, default in zip(self.names[len(args):], self.defaults[len(args):]):
+        for name, default in zip(self.names[len(args):], self.defaults[len(args):], strict=False):
             if name in kwargs:
                 values.append(kwargs.pop(name))
             elif default is REQUIRED:
                 raise TypeError(f"fastact.{rec.name}: missing required parameter {name!r}")
             else:
                 values.append(default)
-        if any(v is not d for v, d in zip(values, self.defaults)):
+        if any(v is not d for v, d in zip(values, self.defaults, strict=False)):
             self.check(values)
         return values, choice, kwargs
 
     def check(self, values: list, extra_domains: dict | None = None, why: str = "") -> None:
         rec = self.record
-        for param, value in zip(rec.params, values):
+        for param, value in zip(rec.params, values, strict=False):
             domain = (extra_domains or {}).get(param.name, param.domain)
             check_domain(rec.name, param.name, value, domain, why)
             if extra_domains and param.domain != domain:

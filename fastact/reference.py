@@ -359,7 +359,8 @@ _FROM_OUTPUT = {
     "log_sigmoid": lambda y, wp: -np.expm1(y),
     "softshrink": lambda y, lambd, wp: _one_if(y != 0, wp),
     "hardshrink": lambda y, lambd, wp: _one_if(y != 0, wp),
-    "squareplus": lambda y, b, wp: np.where(y >= 1, 1 / (1 + b / 4 / y / y), y * y / (y * y + b / 4)),
+    "squareplus": lambda y, b, wp: np.where(y >= 1, 1 / (1 + b / 4 / y / y),
+                                            y * y / (y * y + b / 4)),
     "sparse_plus": lambda y, wp: np.where(y <= 0, 0, np.sqrt(np.minimum(y, 1))),
     "sparse_sigmoid": lambda y, wp: np.where((y > 0) & (y < 1), wp(0.5), wp(0)),
 }
@@ -473,7 +474,8 @@ def _deliver(name, results, out, where, n_out):
     if len(outs) != n_out:
         raise ValueError(f"fastact.{name}: out must have {n_out} array(s)")
     try:
-        for dst, r in zip(outs, results):  # check every destination before writing any
+        # check every destination before writing any
+        for dst, r in zip(outs, results, strict=False):
             np.broadcast_shapes(dst.shape, r.shape)
             if dst.shape != np.broadcast_shapes(dst.shape, r.shape):
                 raise ValueError(f"output shape {dst.shape} cannot hold {r.shape}")
@@ -481,7 +483,7 @@ def _deliver(name, results, out, where, n_out):
                 raise ValueError("output array is read-only")
             if not np.can_cast(r.dtype, dst.dtype, "same_kind"):
                 raise TypeError(f"cannot cast {r.dtype} to output {dst.dtype}")
-        for dst, r in zip(outs, results):
+        for dst, r in zip(outs, results, strict=False):
             np.copyto(dst, r, where=where, casting="same_kind")
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"fastact.{name}: {exc}") from None

@@ -20,7 +20,7 @@ def dense_grid(dtype, n: int = 20001, seed: int = 0) -> np.ndarray:
     top = np.log10(float(info.max)) - 0.01
     bottom = np.log10(float(info.smallest_subnormal))
     logs = np.logspace(bottom, top, n // 2)
-    bits = {np.float16: np.uint16, np.float32: np.uint32, np.float64: np.uint64}[np.dtype(dtype).type]
+    bits = {2: np.uint16, 4: np.uint32, 8: np.uint64}[np.dtype(dtype).itemsize]
     random_bits = rng.integers(0, np.iinfo(bits).max, n // 4, dtype=bits, endpoint=True).view(dtype)
     with np.errstate(all="ignore"):
         parts = [np.linspace(-60, 60, n), logs, -logs, rng.uniform(-8, 8, n), random_bits]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import mp_truth
 import mpmath
@@ -20,7 +20,7 @@ def to_longdouble(v) -> np.longdouble:
     return np.longdouble(mpmath.nstr(v, 25, min_fixed=1, max_fixed=0))
 
 
-@lru_cache(maxsize=None)
+@cache
 def truth_arrays(kernel: str, params: tuple, points: tuple) -> tuple[np.ndarray, np.ndarray]:
     """(f, f') at ``points`` as long double arrays, for ``params`` given as sorted items."""
     pairs = [mp_truth.truth(kernel, x, dict(params)) for x in points]

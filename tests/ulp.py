@@ -23,7 +23,7 @@ def ulp_error(actual, expected, dtype) -> np.ndarray:
     tiny = np.longdouble(info.smallest_subnormal)
     with np.errstate(all="ignore"):
         mag = np.abs(e)
-        # spacing of dtype at |e|: 2**(floor(log2|e|) - mantissa bits), floored at the subnormal step
+        # spacing of dtype at |e|: 2**(floor(log2|e|) - mantissa bits), at least the subnormal step
         exp2 = np.floor(np.log2(np.where(mag > 0, mag, 1)))
         step = np.maximum(np.exp2(exp2 - info.nmant), tiny)
         err = np.abs(a - e) / step

@@ -1,0 +1,62 @@
+"""The registry drives everything: check it is complete and consistent with the kernels."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import fastact
+from fastact import reference, registry
+
+ROOT = Path(__file__).resolve().parent.parent
+NAMES = registry.names(include_aliases=True)
+
+
+def test_activation_list_in_c_matches_the_registry():
+    listed = [line.split("(")[1].split(",")[0] for line in
+              (ROOT / "csrc" / "fa_activations.def").read_text().splitlines()
+              if line.startswith("FA_ACTIVATION(")]
+    assert sorted(listed) == sorted(registry.kernel_names())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_name_is_public_in_fastact_and_reference(name):
+    assert name in fastact.__all__ and name in reference.__all__
+    assert getattr(fastact, name).record == getattr(reference, name).record == registry.get(name)
+
+
+@pytest.mark.parametrize("rec", registry.RECORDS, ids=lambda r: r.name)
+def test_record_is_complete(rec):
+    for text in (rec.formula, rec.derivative, rec.output_range, rec.advantages, rec.drawbacks,
+                 rec.uses):
+        assert text.strip()
+    for p in rec.params:
+        assert p.domain in registry.DOMAINS
+    kernel = rec.kernel(rec.selector[1] if rec.selector else None)
+    assert rec.has_from_output == hasattr(fastact.ufuncs, f"{kernel}_backward_from_output")
+
+
+def test_nothing_public_is_missing_from_the_registry():
+    kernels = set(registry.kernel_names())
+    suffixes = ("_value_and_grad", "_backward_from_output", "_backward", "_grad", "")
+    for ufunc_name in fastact.ufuncs.__all__:
+        assert isinstance(getattr(fastact.ufuncs, ufunc_name), np.ufunc)
+        base = next(ufunc_name[: -len(s)] if s else ufunc_name for s in suffixes
+                    if ufunc_name.endswith(s) and (ufunc_name[: -len(s)] if s else ufunc_name)
+                    in kernels)
+        assert base in kernels, ufunc_name
+
+
+def test_unknown_name():
+    with pytest.raises(KeyError, match="no activation named"):
+        registry.get("relu7")
+
+
+def test_readme_table_and_stubs_are_generated_from_the_registry():
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_docs.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
