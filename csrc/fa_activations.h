@@ -504,7 +504,8 @@ FA_INLINE double fa_act_softsign_from_output(double y, const double *p)
     return r * r;
 }
 
-/* x - tanh(x); near 0 that subtraction loses everything, so x^3 Q(x^2). */
+/* x - tanh(x); near 0 that subtraction loses everything, so there x^3 Q(x^2),
+ * with x^3 as a double-double. */
 FA_INLINE double fa_act_tanhshrink(double x, const double *p, double *d)
 {
     (void)p;
@@ -512,8 +513,9 @@ FA_INLINE double fa_act_tanhshrink(double x, const double *p, double *d)
     *d = th * th;
     int small = fabs(x) < FA_TANHSHRINK_SERIES_LIMIT;
     double xs = small ? x : 0.0; /* no overflow flag from the unused branch */
-    double x2 = xs * xs;
-    double series = xs * x2 * fa_poly(x2, fa_tanhshrink_poly, FA_TANHSHRINK_DEGREE);
+    fa_dd cube = fa_dd_mul_d(fa_two_prod(xs, xs), xs);
+    double q = fa_poly(xs * xs - FA_TANHSHRINK_CENTER, fa_tanhshrink_poly, FA_TANHSHRINK_DEGREE);
+    double series = fa_fma(cube.hi, q, cube.lo * q);
     return small ? series : x - th;
 }
 

@@ -19,6 +19,18 @@ from .registry import Record
 ArrayLike = Any
 
 
+def _as_float(a):
+    """Integer and bool arrays become the float type np.exp would give them.
+
+    With a float parameter beside them, NumPy's ufunc promotion would turn
+    int8 into float64 (as in np.add(int8, 0.5)) rather than float16.
+    """
+    dtype = getattr(a, "dtype", None)
+    if dtype is not None and dtype.kind in "biu":
+        return np.asarray(a, dtype=np.result_type(dtype, np.float16))
+    return a
+
+
 def _call(name: str, ufunc: np.ufunc, args: tuple, kwargs: dict):
     try:
         return ufunc(*args, **kwargs)
@@ -56,24 +68,24 @@ class Activation:
     def __call__(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:
         """f(x): the activation, elementwise."""
         ufunc, values, kwargs = self._ufunc("forward", params, kwargs)
-        return _call(self.name, ufunc, (x, *values), kwargs)
+        return _call(self.name, ufunc, (_as_float(x), *values), kwargs)
 
     def grad(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:
         """f'(x), elementwise."""
         ufunc, values, kwargs = self._ufunc("grad", params, kwargs)
-        return _call(self.name, ufunc, (x, *values), kwargs)
+        return _call(self.name, ufunc, (_as_float(x), *values), kwargs)
 
     def value_and_grad(
         self, x: ArrayLike, *params: ArrayLike, **kwargs: Any
     ) -> tuple[np.ndarray, np.ndarray]:
         """(f(x), f'(x)) from one read of x; ``out=`` takes a pair of arrays."""
         ufunc, values, kwargs = self._ufunc("value_and_grad", params, kwargs)
-        return _call(self.name, ufunc, (x, *values), kwargs)
+        return _call(self.name, ufunc, (_as_float(x), *values), kwargs)
 
     def backward(self, grad_out: ArrayLike, x: ArrayLike, *params: ArrayLike, **kwargs: Any):
         """grad_out * f'(x), the vector-Jacobian product, without forming f'(x)."""
         ufunc, values, kwargs = self._ufunc("backward", params, kwargs)
-        return _call(self.name, ufunc, (grad_out, x, *values), kwargs)
+        return _call(self.name, ufunc, (_as_float(grad_out), _as_float(x), *values), kwargs)
 
 
 class ActivationFromOutput(Activation):
@@ -87,7 +99,7 @@ class ActivationFromOutput(Activation):
         if self.record.from_output_domain:
             self._binding.check(values, self.record.from_output_domain,
                                 " for backward_from_output (f' is not a function of y otherwise)")
-        return _call(self.name, ufunc, (grad_out, y, *values), kwargs)
+        return _call(self.name, ufunc, (_as_float(grad_out), _as_float(y), *values), kwargs)
 
 
 class ActivationWithParamGrad(Activation):
@@ -99,7 +111,8 @@ class ActivationWithParamGrad(Activation):
         out = kwargs.pop("out", None)
         if out is not None:
             kwargs["out"] = (out[0] if isinstance(out, tuple) else out, None)
-        grad_x, grad_param = _call(self.name, ufunc, (grad_out, x, *values), kwargs)
+        grad_x, grad_param = _call(self.name, ufunc,
+                                   (_as_float(grad_out), _as_float(x), *values), kwargs)
         return grad_x, sum_to_shape(grad_param, np.shape(values[0]))
 
 

@@ -557,7 +557,8 @@ _SPECIFIC: dict[str, list[float]] = {
     "relu6": _around(0.0, 6.0) + _floats("3 7"),
     "softsign": _floats("0.5 -0.5 1e10 1e16 9007199254740992 -9007199254740992"),
     "log_sigmoid": _EXP_TAILS + _floats("0.5 -0.5"),
-    "tanhshrink": _floats("1e-160 -1e-160 1e-100 1e-8 1e-6 -1e-6 1e-3 0.1 0.5 0.625 1.2 19 20 -20"),
+    "tanhshrink": _floats("1e-160 -1e-160 1e-100 1e-8 1e-6 -1e-6 1e-3 0.1 0.5 0.625 1.2 "
+                          "-1.3681447673749307 1.4999 1.5 19 20 -20"),
     "softshrink": _SHRINK,
     "hardshrink": _SHRINK,
     "threshold": _around(0.0, 0.1, 0.5, -0.5, 1.0, -1.0, k=1),
