@@ -30,16 +30,26 @@
  * clamping there keeps x * (1 - s) finite at x = +-inf. */
 #define FA_SATURATE 800.0
 
-/* f'(t) near an interior root r of f': (t - r) P(t - r), with t and r as
- * double-doubles so that t - r keeps its relative accuracy. Returns 1 and
- * stores the value when t is inside the polynomial's interval. */
+/* f'(t) near an interior root r of f', from the polynomials of
+ * fa_series.h: (t - r) P(t - r - center) near the root, with t and r as
+ * double-doubles so that t - r keeps its relative accuracy, and L directly
+ * further left. Returns 1 and stores the value when t is in their interval. */
+#define FA_ROOT_POLY(UP, name, t, value)                                                           \
+    fa_root_poly(t, FA_##UP##_ROOT_HI, FA_##UP##_ROOT_LO, FA_##UP##_ROOT_LEFT, FA_##UP##_ROOT_RIGHT, \
+                 FA_##UP##_ROOT_CUT, FA_##UP##_ROOT_CENTER, fa_##name##_root_poly,                   \
+                 FA_##UP##_ROOT_DEGREE, FA_##UP##_LEFT_CENTER, fa_##name##_left_poly,               \
+                 FA_##UP##_LEFT_DEGREE, value)
+
 FA_INLINE int fa_root_poly(fa_dd t, double r_hi, double r_lo, double left, double right,
-                           const double *c, int n, double *value)
+                           double cut, double center, const double *p, int np,
+                           double left_center, const double *l, int nl, double *value)
 {
     fa_dd s = fa_two_sum(t.hi, -r_hi);
     double s_lo = s.lo + (t.lo - r_lo);
-    double q = fa_poly(s.hi, c, n);
-    *value = s.hi * q + s_lo * q;
+    double q = fa_poly(s.hi - center, p, np);
+    double near = fa_fma(s.hi, q, s_lo * q);
+    double far = fa_poly(s.hi - left_center, l, nl);
+    *value = s.hi < -cut ? far : near;
     return s.hi > -left && s.hi < right;
 }
 
@@ -50,7 +60,7 @@ FA_INLINE double fa_clip01(double v) { return v <= 0.0 ? 0.0 : (v >= 1.0 ? 1.0 :
 FA_INLINE double fa_act_linear(double x, const double *p, double *d)
 {
     *d = p[0];
-    return p[0] * x;
+    return fa_mul_sat(x, p[0]); /* slope 0 times inf: the limit 0 */
 }
 FA_INLINE double fa_act_linear_from_output(double y, const double *p)
 {
@@ -86,7 +96,7 @@ FA_INLINE double fa_act_relu_from_output(double y, const double *p)
 FA_INLINE double fa_act_leaky_relu(double x, const double *p, double *d)
 {
     *d = x > 0.0 ? 1.0 : p[0];
-    return x > 0.0 ? x : p[0] * x;
+    return x > 0.0 ? x : fa_mul_sat(x, p[0]);
 }
 FA_INLINE double fa_act_leaky_relu_from_output(double y, const double *p)
 {
@@ -140,10 +150,16 @@ FA_INLINE int fa_hard_region(double x, double slope, double offset)
 {
     if (slope == 0.0)
         return offset <= 0.0 ? -1 : (offset >= 1.0 ? 1 : 0);
-    double x0 = -offset / slope, x1 = (1.0 - offset) / slope;
+    double x0 = fa_div_sat(-offset, slope), x1 = fa_div_sat(1.0 - offset, slope);
     if (slope > 0.0)
         return x <= x0 ? -1 : (x >= x1 ? 1 : 0);
     return x >= x0 ? -1 : (x <= x1 ? 1 : 0);
+}
+
+/* slope x + offset rounded once; just offset when slope is 0 (even at x = inf). */
+FA_INLINE double fa_ramp(double slope, double x, double offset)
+{
+    return slope == 0.0 ? offset : fa_fma(slope, x, offset);
 }
 
 /* p = {slope, offset}: clip(slope x + offset, 0, 1), the ramp rounded once. */
@@ -151,7 +167,7 @@ FA_INLINE double fa_act_hard_sigmoid(double x, const double *p, double *d)
 {
     int region = fa_hard_region(x, p[0], p[1]);
     *d = region == 0 ? p[0] : 0.0;
-    return region < 0 ? 0.0 : (region > 0 ? 1.0 : fa_clip01(fa_fma(p[0], x, p[1])));
+    return region < 0 ? 0.0 : (region > 0 ? 1.0 : fa_clip01(fa_ramp(p[0], x, p[1])));
 }
 FA_INLINE double fa_act_hard_sigmoid_from_output(double y, const double *p)
 {
@@ -162,10 +178,10 @@ FA_INLINE double fa_act_hard_sigmoid_from_output(double y, const double *p)
 FA_INLINE double fa_act_hard_swish(double x, const double *p, double *d)
 {
     int region = fa_hard_region(x, p[0], p[1]);
-    *d = region < 0 ? 0.0 : (region > 0 ? 1.0 : fa_fma(2.0 * p[0], x, p[1]));
+    *d = region < 0 ? 0.0 : (region > 0 ? 1.0 : fa_ramp(2.0 * p[0], x, p[1]));
     if (region != 0)
         return region < 0 ? copysign(0.0, x) : x;
-    return x * fa_clip01(fa_fma(p[0], x, p[1]));
+    return fa_mul_sat(x, fa_clip01(fa_ramp(p[0], x, p[1])));
 }
 
 /* p = {lambd} */
@@ -289,8 +305,7 @@ FA_INLINE double fa_silu_family(double x, fa_dd t, double *d)
     /* (1 + t) - t s for t <= 0 keeps the cancellation to the root alone */
     double inner = th <= 0.0 ? (1.0 + th) - th * s : fa_fma(th, oms, 1.0);
     double near;
-    int in = fa_root_poly(t, FA_SILU_ROOT_HI, FA_SILU_ROOT_LO, FA_SILU_ROOT_LEFT,
-                          FA_SILU_ROOT_RIGHT, fa_silu_root_poly, FA_SILU_ROOT_DEGREE, &near);
+    int in = FA_ROOT_POLY(SILU, silu, t, &near);
     if (th < FA_DEEP_TAIL) { /* sigmoid(t) = exp(t), subnormal */
         *d = fa_mul_exp_deep(inner, t);
         return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, t);
@@ -309,7 +324,9 @@ FA_INLINE double fa_act_silu(double x, const double *p, double *d)
  * overflow: the functions using it saturate long before (no overflow flag). */
 FA_INLINE fa_dd fa_scaled_arg(double beta, double x)
 {
-    double limit = 1e300 / fmax(1.0, fabs(beta));
+    double limit = fabs(beta) > 1.0 ? 1e300 / fabs(beta) : INFINITY;
+    if (beta == 0.0) /* 0 x = 0, also at x = +-inf */
+        return fa_dd_make(0.0, 0.0);
     return fa_two_prod(beta, fa_clamp(x, -limit, limit));
 }
 
@@ -362,9 +379,7 @@ FA_INLINE double fa_act_mish(double x, const double *p, double *d)
         plain = t + xc / (1.0 + e) * (sech * sech);
     }
     double near;
-    int in = fa_root_poly(fa_dd_make(xc, 0.0), FA_MISH_ROOT_HI, FA_MISH_ROOT_LO,
-                          FA_MISH_ROOT_LEFT, FA_MISH_ROOT_RIGHT, fa_mish_root_poly,
-                          FA_MISH_ROOT_DEGREE, &near);
+    int in = FA_ROOT_POLY(MISH, mish, fa_dd_make(xc, 0.0), &near);
     if (xc < FA_DEEP_TAIL) { /* tanh(softplus(x)) = exp(x), subnormal */
         fa_dd xd = fa_dd_make(xc, 0.0);
         *d = fa_mul_exp_deep(1.0 + xc, xd);
@@ -394,9 +409,7 @@ FA_INLINE double fa_act_gelu_tanh(double x, const double *p, double *d)
     double oms, s = fa_sigmoid_dd(v, &oms);
     double dv = FA_GELU_TANH_C2_HI * fa_fma(3.0 * FA_GELU_KAPPA_HI, xc * xc, 1.0);
     double near;
-    int in = fa_root_poly(fa_dd_make(xc, 0.0), FA_GELU_TANH_ROOT_HI, FA_GELU_TANH_ROOT_LO,
-                          FA_GELU_TANH_ROOT_LEFT, FA_GELU_TANH_ROOT_RIGHT,
-                          fa_gelu_tanh_root_poly, FA_GELU_TANH_ROOT_DEGREE, &near);
+    int in = FA_ROOT_POLY(GELU_TANH, gelu_tanh, fa_dd_make(xc, 0.0), &near);
     double inner = fa_fma(xc * dv, oms, 1.0);
     if (v.hi < FA_DEEP_TAIL) { /* sigmoid(v) = exp(v), subnormal */
         *d = fa_mul_exp_deep(inner, v);
@@ -419,9 +432,7 @@ FA_INLINE double fa_act_gelu_erf(double x, const double *p, double *d)
     fa_dd x2 = fa_two_prod(xc, xc);
     double pdf = fa_exp_dd(fa_dd_make(-0.5 * x2.hi, -0.5 * x2.lo)) * FA_INV_SQRT_2PI_HI;
     double near;
-    int in = fa_root_poly(fa_dd_make(xc, 0.0), FA_GELU_ERF_ROOT_HI, FA_GELU_ERF_ROOT_LO,
-                          FA_GELU_ERF_ROOT_LEFT, FA_GELU_ERF_ROOT_RIGHT,
-                          fa_gelu_erf_root_poly, FA_GELU_ERF_ROOT_DEGREE, &near);
+    int in = FA_ROOT_POLY(GELU_ERF, gelu_erf, fa_dd_make(xc, 0.0), &near);
     if (xc < FA_GELU_ERF_DEEP) {
         /* Phi(x) subnormal: Phi(x) = phi(x)/|x| S, S = sum (-1)^k (2k-1)!!/x^2k,
          * so x Phi(x) = -phi(x) S and f'(x) = phi(x) (x + S/|x|), each with phi
@@ -480,7 +491,9 @@ FA_INLINE double fa_act_celu(double x, const double *p, double *d)
     double q = xn / a;
     fa_dd qd = fa_dd_make(q, fa_fma(-q, a, xn) / a);
     *d = x > 0.0 ? 1.0 : fa_exp_dd(qd);
-    return x > 0.0 ? x : a * fa_expm1(q);
+    /* alpha expm1(x/alpha) = x to double precision once |x/alpha| < 2^-60, and
+     * x/alpha itself may underflow there (alpha = 1e300) */
+    return x > 0.0 || fabs(q) < 0x1p-60 ? x : a * fa_expm1(q);
 }
 FA_INLINE double fa_act_celu_from_output(double y, const double *p)
 {
@@ -520,20 +533,23 @@ FA_INLINE double fa_act_tanhshrink(double x, const double *p, double *d)
 }
 
 /* p = {b}: (x + sqrt(x^2 + b)) / 2, rearranged for x < 0 to avoid the
- * cancellation, and scaled so that nothing overflows. */
+ * cancellation, and scaled so that nothing overflows or underflows early. */
 FA_INLINE double fa_act_squareplus(double x, const double *p, double *d)
 {
     double b = p[0];
-    int huge = fabs(x) > 1e150; /* there sqrt(x^2 + b) = |x| in double */
-    double s = huge ? fabs(x) : fa_sqrt(fa_fma(x, x, b));
+    double ax = fabs(x);
+    int huge = ax > 1e150; /* there sqrt(x^2 + b) = |x| in double */
+    /* x^2 + b rounded once by fma; hypot where x^2 + b may be subnormal */
+    double s = huge ? ax : b < 0x1p-900 ? fa_hypot(x, fa_sqrt(b)) : fa_sqrt(fa_fma(x, x, b));
     double ratio = huge ? copysign(1.0, x) : (s > 0.0 ? x / s : 0.0);
-    double half_gap = 0.5 * s - 0.5 * x; /* (s - x)/2 > 0 for x < 0 */
+    /* (s - x)/2 > 0, formed only for x < 0 (inf - inf otherwise) */
+    double gap = x >= 0.0 ? 1.0 : (ax > 1.0 ? 0.5 * s - 0.5 * x : 0.5 * (s - x));
     if (x >= 0.0) {
         *d = 0.5 + 0.5 * ratio;
         return 0.5 * x + 0.5 * s;
     }
-    *d = (0.25 * b / s) / half_gap;
-    return (0.25 * b) / half_gap;
+    *d = b == 0.0 ? 0.0 : ((b / s) / gap) * 0.25; /* b/s <= sqrt(b), gap >= s/2 */
+    return b == 0.0 ? 0.0 : (b / gap) * 0.25;
 }
 FA_INLINE double fa_act_squareplus_from_output(double y, const double *p)
 {

@@ -33,6 +33,7 @@ FA_INLINE double fa_tanh(double x) { return tanh(x); }
 FA_INLINE double fa_erfc(double x) { return erfc(x); }
 FA_INLINE double fa_sqrt(double x) { return sqrt(x); }
 FA_INLINE double fa_fma(double a, double b, double c) { return fma(a, b, c); }
+FA_INLINE double fa_hypot(double a, double b) { return hypot(a, b); }
 
 FA_INLINE int fa_isnan(double x) { return x != x; }
 FA_INLINE double fa_clamp(double x, double lo, double hi)
@@ -45,6 +46,13 @@ FA_INLINE double fa_clamp(double x, double lo, double hi)
 FA_INLINE double fa_mul_sat(double x, double s)
 {
     return s == 0.0 ? copysign(0.0, x) : x * s;
+}
+
+/* a / b, or a signed infinity where that quotient would overflow (no flag). */
+FA_INLINE double fa_div_sat(double a, double b)
+{
+    int over = fabs(b) < 1.0 && fabs(a) > fabs(b) * 0x1p1000; /* a/b > 2^1000 */
+    return over ? copysign(INFINITY, a) * copysign(1.0, b) : a / (over ? 1.0 : b);
 }
 
 /* ---- double-double --------------------------------------------------- */

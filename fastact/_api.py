@@ -25,6 +25,8 @@ def _as_float(a):
     With a float parameter beside them, NumPy's ufunc promotion would turn
     int8 into float64 (as in np.add(int8, 0.5)) rather than float16.
     """
+    if isinstance(a, bool):
+        return np.float16(a)  # as np.exp(True)
     dtype = getattr(a, "dtype", None)
     if dtype is not None and dtype.kind in "biu":
         return np.asarray(a, dtype=np.result_type(dtype, np.float16))
@@ -106,14 +108,37 @@ class ActivationWithParamGrad(Activation):
     """An activation with a learned parameter (prelu): backward also returns its gradient."""
 
     def backward(self, grad_out: ArrayLike, x: ArrayLike, *params: ArrayLike, **kwargs: Any):
-        """(grad_out * f'(x), gradient of the parameter summed down to its shape)."""
+        """(grad_out * f'(x), gradient of the parameter summed down to its shape).
+
+        ``out`` may be one array (for grad_x) or a pair (grad_x, grad_param); with
+        ``where=``, masked-out elements contribute nothing to grad_param.
+        """
         ufunc, values, kwargs = self._ufunc("backward", params, kwargs)
         out = kwargs.pop("out", None)
-        if out is not None:
-            kwargs["out"] = (out[0] if isinstance(out, tuple) else out, None)
+        out_x, out_param = out if isinstance(out, tuple) else (out, None)
+        where = kwargs.pop("where", True)
         grad_x, grad_param = _call(self.name, ufunc,
                                    (_as_float(grad_out), _as_float(x), *values), kwargs)
-        return grad_x, sum_to_shape(grad_param, np.shape(values[0]))
+        if where is not True:
+            grad_param = np.where(where, grad_param, 0).astype(grad_param.dtype)
+        grad_param = sum_to_shape(grad_param, np.shape(values[0]))
+        try:
+            for dst, src in ((out_x, grad_x), (out_param, grad_param)):
+                if dst is not None:  # check both before writing either
+                    np.broadcast_to(src, dst.shape)
+                    if not dst.flags.writeable:
+                        raise ValueError("output array is read-only")
+                    if not np.can_cast(src.dtype, dst.dtype, "same_kind"):
+                        raise TypeError(f"cannot cast {src.dtype} to output {dst.dtype}")
+            if out_x is not None:
+                np.copyto(out_x, grad_x, where=where)
+                grad_x = out_x
+            if out_param is not None:
+                np.copyto(out_param, grad_param)
+                grad_param = out_param
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"fastact.{self.name}: {exc}") from None
+        return grad_x, grad_param
 
 
 _OPS = {

@@ -78,14 +78,15 @@ def _split(v):
 
 
 def _affine(a, x, b, wp):
-    """a*x + b with the product exact: no error from cancellation near the root."""
+    """a*x + b with the product exact: no error from cancellation near the root
+    (and b where a == 0, even at x = +-inf)."""
     a = np.asarray(a, np.float64)
     x = np.asarray(x, np.float64)
     a1, a2 = _split(a)
     x1, x2 = _split(x)
     a1, a2, x1, x2 = (np.asarray(v, wp) for v in (a1, a2, x1, x2))
     main = a1 * x1 + np.asarray(b, wp)
-    return main + (a1 * x2 + a2 * x1) + a2 * x2
+    return np.where(a == 0, np.asarray(b, wp), main + (a1 * x2 + a2 * x1) + a2 * x2)
 
 
 def _bernoulli(n_max):
@@ -161,7 +162,7 @@ def _const(wp, decimal):
 
 
 def _linear(x, slope, wp):
-    return slope * x, slope + np.zeros_like(x)
+    return _times(x, slope), slope + np.zeros_like(x)
 
 
 def _step(x, wp):
@@ -182,7 +183,7 @@ def _relu(x, wp):
 
 
 def _leaky_relu(x, alpha, wp):
-    return np.where(x > 0, x, alpha * x), np.where(x > 0, wp(1), alpha)
+    return np.where(x > 0, x, _times(x, alpha)), np.where(x > 0, wp(1), alpha)
 
 
 def _elu(x, alpha, wp):
@@ -223,13 +224,20 @@ def _silu(x, wp):
     return _times(x, s), s * (1 + _finite(x) * c)
 
 
+def _scaled(beta, x):
+    """beta * x, with 0 (not NaN) for beta = 0 at x = +-inf."""
+    return np.where(beta == 0, 0, beta * x)
+
+
 def _swish(x, beta, wp):
-    s, c = _sigmoid_pair(beta * x)
-    return _times(x, s), s * (1 + beta * _finite(x) * c)
+    t = _scaled(beta, x)
+    s, c = _sigmoid_pair(t)
+    return _times(x, s), s * (1 + _finite(t) * c)
 
 
 def _softplus_act(x, beta, wp):
-    return _softplus(beta * x) / beta, _sigmoid_pair(beta * x)[0]
+    t = _scaled(beta, x)
+    return _softplus(t) / beta, _sigmoid_pair(t)[0]
 
 
 def _mish(x, wp):
@@ -308,7 +316,8 @@ def _squareplus(x, b, wp):
     s = np.sqrt(x * x + b)
     neg = x < 0
     y = np.where(neg, b / (2 * (s - x)), (x + s) / 2)
-    d = np.where(neg, b / (2 * s) / (s - x), np.where(np.isinf(x), wp(1), (1 + x / s) / 2))
+    ratio = np.where(np.isinf(x), np.sign(x), np.where(s > 0, x / s, 0))
+    d = np.where(neg, b / (2 * s) / (s - x), (1 + ratio) / 2)
     return y, d
 
 
@@ -375,10 +384,22 @@ _FROM_OUTPUT = {
 _UFUNC_KWARGS = {"out", "where", "dtype"}
 
 
-def _float_dtype(name: str, operands) -> np.dtype:
+def _exp_like(a):
+    """An input as the ufunc sees it after fastact's promotion: ints and bools become
+    the float type np.exp gives them; Python ints and floats stay weak scalars."""
+    if isinstance(a, bool):
+        return np.float16(a)
+    if isinstance(a, (int, float)):
+        return a
+    a = np.asarray(a)
+    return a.astype(np.result_type(a.dtype, np.float16)) if a.dtype.kind in "biu" else a
+
+
+def _float_dtype(name: str, inputs, params) -> np.dtype:
     try:
-        dt = np.result_type(*[o if isinstance(o, (int, float)) else np.asarray(o)
-                              for o in operands])
+        operands = [_exp_like(a) for a in inputs]
+        operands += [p if isinstance(p, (int, float)) else np.asarray(p) for p in params]
+        dt = np.result_type(*operands)
     except TypeError as exc:
         raise TypeError(f"fastact.{name}: unsupported input: {exc}") from None
     if dt.kind in "biu":
@@ -409,7 +430,7 @@ class Activation:
         unknown = set(kwargs) - _UFUNC_KWARGS
         if unknown:
             raise TypeError(f"fastact.{self.name}: unexpected keyword(s) {sorted(unknown)}")
-        dtype = np.dtype(kwargs.get("dtype") or _float_dtype(self.name, (*inputs, *values)))
+        dtype = np.dtype(kwargs.get("dtype") or _float_dtype(self.name, inputs, values))
         wp = LD if dtype == np.float64 else np.float64
         # inputs and parameters are first rounded to the result dtype, as the ufunc does
         arrays = [np.asarray(a, dtype=dtype).astype(wp) for a in (*inputs, *values)]
@@ -461,11 +482,16 @@ class ActivationWithParamGrad(Activation):
             return [g * _FORMULAS[k](xx, alpha, wp)[1], g * np.where(xx > 0, 0, xx)]
 
         out = kwargs.pop("out", None)
+        out_x, out_param = out if isinstance(out, tuple) else (out, None)
+        where = kwargs.pop("where", True)
         gx, galpha = self._run((grad_out, x), params, kwargs, compute, 2)
-        if out is not None:
-            np.copyto(out, gx)
-            gx = out
-        return gx, sum_to_shape(galpha, np.shape(values[0]))
+        galpha = sum_to_shape(np.where(where, galpha, 0).astype(galpha.dtype),
+                              np.shape(values[0]))
+        if out_x is not None:
+            gx = _deliver(self.name, [gx], out_x, where, 1)
+        if out_param is not None:
+            galpha = _deliver(self.name, [galpha], out_param, True, 1)
+        return gx, galpha
 
 
 def _deliver(name, results, out, where, n_out):

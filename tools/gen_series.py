@@ -156,21 +156,41 @@ def main():
         left, right = reach(terms, r, -1), reach(terms, r, 1)
         slope = mp.diff(fprime, r)
 
-        def quotient(s, fprime=fprime, r=r, slope=slope):
+        # Two pieces, each expanded about its middle (in monomials about r the
+        # coefficients grow and cancel): near the root, f' = (x - r) P(u);
+        # further left, where f'/(x - r) gets small but f' does not vanish,
+        # f' = L(u) directly.
+        cut = left / 2
+        center = (right - cut) / 2
+        half = (right + cut) / 2
+        left_center = -(left + cut) / 2
+        left_half = (left - cut) / 2
+
+        def quotient(u, fprime=fprime, r=r, slope=slope, center=center):
+            s = center + u
             return fprime(r + s) / s if s else slope
 
-        coeffs, err = fit(quotient, -left, right, name)
+        coeffs, err = fit(quotient, -half, half, name)
+        left_coeffs, left_err = fit(lambda u, fprime=fprime, r=r, c=left_center: fprime(r + c + u),
+                                    -left_half, left_half, name + " left")
+        err = max(err, left_err)
         r_hi, r_lo = split(r)
         up = name.upper()
         out.append(f"/* {name}': root {mp.nstr(r, 20)}, used for -{mp.nstr(left, 6)} < x - root < "
-                   f"{mp.nstr(right, 6)}, degree {len(coeffs) - 1}, "
+                   f"{mp.nstr(right, 6)} (direct below -{mp.nstr(cut, 6)}), degrees "
+                   f"{len(coeffs) - 1} and {len(left_coeffs) - 1}, "
                    f"relative fit error {mp.nstr(err, 3)} */")
         out.append(f"#define FA_{up}_ROOT_HI {r_hi.hex()}")
         out.append(f"#define FA_{up}_ROOT_LO {r_lo.hex()}")
         out.append(f"#define FA_{up}_ROOT_LEFT {float(left).hex()}")
         out.append(f"#define FA_{up}_ROOT_RIGHT {float(right).hex()}")
+        out.append(f"#define FA_{up}_ROOT_CUT {float(cut).hex()}")
+        out.append(f"#define FA_{up}_ROOT_CENTER {float(center).hex()}")
         out.append(f"#define FA_{up}_ROOT_DEGREE {len(coeffs)}")
         out.append(emit_array(f"fa_{name}_root_poly", coeffs))
+        out.append(f"#define FA_{up}_LEFT_CENTER {float(left_center).hex()}")
+        out.append(f"#define FA_{up}_LEFT_DEGREE {len(left_coeffs)}")
+        out.append(emit_array(f"fa_{name}_left_poly", left_coeffs))
 
     # tanhshrink: x - tanh(x) = x^3 Q(x^2) for |x| < 1.5, where x - tanh(x)
     # would amplify tanh's rounding error by more than 1.5.  Q is expanded
