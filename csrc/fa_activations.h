@@ -554,7 +554,8 @@ FA_INLINE double fa_act_squareplus(double x, const double *p, double *d)
 FA_INLINE double fa_act_squareplus_from_output(double y, const double *p)
 {
     double qb = 0.25 * p[0]; /* f' = y^2 / (y^2 + b/4) */
-    return y >= 1.0 ? 1.0 / (1.0 + (qb / y) / y) : y * (y / fa_fma(y, y, qb));
+    double den = fa_fma(y, y, qb);
+    return y >= 1.0 ? 1.0 / (1.0 + (qb / y) / y) : (den > 0.0 ? y * (y / den) : 0.0);
 }
 
 #endif /* FA_ACTIVATIONS_H */

@@ -373,7 +373,7 @@ _FROM_OUTPUT = {
     "softshrink": lambda y, lambd, wp: _one_if(y != 0, wp),
     "hardshrink": lambda y, lambd, wp: _one_if(y != 0, wp),
     "squareplus": lambda y, b, wp: np.where(y >= 1, 1 / (1 + b / 4 / y / y),
-                                            y * y / (y * y + b / 4)),
+                                            np.where(y * y + b > 0, y * y / (y * y + b / 4), 0)),
     "sparse_plus": lambda y, wp: np.where(y <= 0, 0, np.sqrt(np.minimum(y, 1))),
     "sparse_sigmoid": lambda y, wp: np.where((y > 0) & (y < 1), wp(0.5), wp(0)),
 }
