@@ -45,12 +45,15 @@ FA_INLINE int fa_root_poly(fa_dd t, double r_hi, double r_lo, double left, doubl
                            double left_center, const double *l, int nl, double *value)
 {
     fa_dd s = fa_two_sum(t.hi, -r_hi);
-    double s_lo = s.lo + (t.lo - r_lo);
-    double q = fa_poly(s.hi - center, p, np);
-    double near = fa_fma(s.hi, q, s_lo * q);
-    double far = fa_poly(s.hi - left_center, l, nl);
-    *value = s.hi < -cut ? far : near;
-    return s.hi > -left && s.hi < right;
+    if (!(s.hi > -left && s.hi < right))
+        return 0;
+    if (s.hi < -cut) {
+        *value = fa_poly(s.hi - left_center, l, nl);
+    } else {
+        double q = fa_poly(s.hi - center, p, np);
+        *value = fa_fma(s.hi, q, (s.lo + (t.lo - r_lo)) * q);
+    }
+    return 1;
 }
 
 FA_INLINE double fa_clip01(double v) { return v <= 0.0 ? 0.0 : (v >= 1.0 ? 1.0 : v); }
@@ -304,7 +307,7 @@ FA_INLINE double fa_silu_family(double x, fa_dd t, double *d)
     double th = t.hi;
     /* (1 + t) - t s for t <= 0 keeps the cancellation to the root alone */
     double inner = th <= 0.0 ? (1.0 + th) - th * s : fa_fma(th, oms, 1.0);
-    double near;
+    double near = 0.0;
     int in = FA_ROOT_POLY(SILU, silu, t, &near);
     if (th < FA_DEEP_TAIL) { /* sigmoid(t) = exp(t), subnormal */
         *d = fa_mul_exp_deep(inner, t);
@@ -378,7 +381,7 @@ FA_INLINE double fa_act_mish(double x, const double *p, double *d)
         t = q / den;
         plain = t + xc / (1.0 + e) * (sech * sech);
     }
-    double near;
+    double near = 0.0;
     int in = FA_ROOT_POLY(MISH, mish, fa_dd_make(xc, 0.0), &near);
     if (xc < FA_DEEP_TAIL) { /* tanh(softplus(x)) = exp(x), subnormal */
         fa_dd xd = fa_dd_make(xc, 0.0);
@@ -408,7 +411,7 @@ FA_INLINE double fa_act_gelu_tanh(double x, const double *p, double *d)
     fa_dd v = fa_dd_mul(fa_dd_make(FA_GELU_TANH_C2_HI, FA_GELU_TANH_C2_LO), fa_dd_mul_d(w, xc));
     double oms, s = fa_sigmoid_dd(v, &oms);
     double dv = FA_GELU_TANH_C2_HI * fa_fma(3.0 * FA_GELU_KAPPA_HI, xc * xc, 1.0);
-    double near;
+    double near = 0.0;
     int in = FA_ROOT_POLY(GELU_TANH, gelu_tanh, fa_dd_make(xc, 0.0), &near);
     double inner = fa_fma(xc * dv, oms, 1.0);
     if (v.hi < FA_DEEP_TAIL) { /* sigmoid(v) = exp(v), subnormal */
@@ -431,7 +434,7 @@ FA_INLINE double fa_act_gelu_erf(double x, const double *p, double *d)
     double cdf = 0.5 * fa_fma(-z.lo, slope, fa_erfc(z.hi));
     fa_dd x2 = fa_two_prod(xc, xc);
     double pdf = fa_exp_dd(fa_dd_make(-0.5 * x2.hi, -0.5 * x2.lo)) * FA_INV_SQRT_2PI_HI;
-    double near;
+    double near = 0.0;
     int in = FA_ROOT_POLY(GELU_ERF, gelu_erf, fa_dd_make(xc, 0.0), &near);
     if (xc < FA_GELU_ERF_DEEP) {
         /* Phi(x) subnormal: Phi(x) = phi(x)/|x| S, S = sum (-1)^k (2k-1)!!/x^2k,
@@ -524,12 +527,11 @@ FA_INLINE double fa_act_tanhshrink(double x, const double *p, double *d)
     (void)p;
     double th = fa_tanh(x);
     *d = th * th;
-    int small = fabs(x) < FA_TANHSHRINK_SERIES_LIMIT;
-    double xs = small ? x : 0.0; /* no overflow flag from the unused branch */
-    fa_dd cube = fa_dd_mul_d(fa_two_prod(xs, xs), xs);
-    double q = fa_poly(xs * xs - FA_TANHSHRINK_CENTER, fa_tanhshrink_poly, FA_TANHSHRINK_DEGREE);
-    double series = fa_fma(cube.hi, q, cube.lo * q);
-    return small ? series : x - th;
+    if (!(fabs(x) < FA_TANHSHRINK_SERIES_LIMIT))
+        return x - th;
+    fa_dd cube = fa_dd_mul_d(fa_two_prod(x, x), x);
+    double q = fa_poly(x * x - FA_TANHSHRINK_CENTER, fa_tanhshrink_poly, FA_TANHSHRINK_DEGREE);
+    return fa_fma(cube.hi, q, cube.lo * q);
 }
 
 /* p = {b}: (x + sqrt(x^2 + b)) / 2, rearranged for x < 0 to avoid the
