@@ -300,9 +300,9 @@ FA_INLINE fa_dd fa_dd_clamp(fa_dd t, double limit)
 
 /* x sigmoid(t) and silu'(t) = sigmoid(t) (1 + t (1 - sigmoid(t))), for
  * silu (t = x) and swish (t = beta x as a double-double). */
-FA_INLINE double fa_silu_family(double x, fa_dd t, double *d)
+FA_INLINE double fa_silu_family(double x, fa_dd t_exact, double *d)
 {
-    t = fa_dd_clamp(t, FA_SATURATE);
+    fa_dd t = fa_dd_clamp(t_exact, FA_SATURATE);
     double oms, s = fa_sigmoid_dd(t, &oms);
     double th = t.hi;
     /* (1 + t) - t s for t <= 0 keeps the cancellation to the root alone */
@@ -311,7 +311,8 @@ FA_INLINE double fa_silu_family(double x, fa_dd t, double *d)
     int in = FA_ROOT_POLY(SILU, silu, t, &near);
     if (th < FA_DEEP_TAIL) { /* sigmoid(t) = exp(t), subnormal */
         *d = fa_mul_exp_deep(inner, t);
-        return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, t);
+        /* x exp(t) with t unclamped: x = -1e300 must not meet exp(-800) */
+        return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, t_exact);
     }
     *d = in ? near : s * inner;
     return fa_mul_sat(x, s);
@@ -384,9 +385,8 @@ FA_INLINE double fa_act_mish(double x, const double *p, double *d)
     double near = 0.0;
     int in = FA_ROOT_POLY(MISH, mish, fa_dd_make(xc, 0.0), &near);
     if (xc < FA_DEEP_TAIL) { /* tanh(softplus(x)) = exp(x), subnormal */
-        fa_dd xd = fa_dd_make(xc, 0.0);
-        *d = fa_mul_exp_deep(1.0 + xc, xd);
-        return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, xd);
+        *d = fa_mul_exp_deep(1.0 + xc, fa_dd_make(xc, 0.0));
+        return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, fa_dd_make(x, 0.0));
     }
     *d = in ? near : plain;
     return fa_mul_sat(x, t);
@@ -556,8 +556,9 @@ FA_INLINE double fa_act_squareplus(double x, const double *p, double *d)
 FA_INLINE double fa_act_squareplus_from_output(double y, const double *p)
 {
     double qb = 0.25 * p[0]; /* f' = y^2 / (y^2 + b/4) */
-    double den = fa_fma(y, y, qb);
-    return y >= 1.0 ? 1.0 / (1.0 + (qb / y) / y) : (den > 0.0 ? y * (y / den) : 0.0);
+    if (qb == 0.0) /* b = 0: squareplus is relu */
+        return y > 0.0 ? 1.0 : 0.0;
+    return y >= 1.0 ? 1.0 / (1.0 + (qb / y) / y) : y * (y / fa_fma(y, y, qb));
 }
 
 #endif /* FA_ACTIVATIONS_H */
