@@ -5,6 +5,7 @@ compiler's flag. Without it the build goes on single-threaded and says so;
 FASTACT_REQUIRE_OPENMP=1 turns that into an error (CI sets it).
 """
 
+import glob
 import os
 import shutil
 import subprocess
@@ -96,6 +97,7 @@ class BuildExt(build_ext):
 extension = Extension(
     "fastact._ufuncs",
     sources=["fastact/_ufuncs.pyx", "csrc/fa_loops.c", "csrc/fa_parallel.c"],
+    depends=sorted(glob.glob("csrc/*.h") + glob.glob("csrc/*.def")),  # the math is in headers
     include_dirs=["csrc", np.get_include()],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_25_API_VERSION")],
     libraries=["m"] if sys.platform != "win32" else [],

@@ -22,8 +22,7 @@ from . import _ufuncs as ufuncs
 from . import reference, registry
 from ._api import Activation, make
 from ._config import get_num_threads, set_num_threads, show_config
-
-__version__ = "0.1.0"
+from ._version import __version__ as __version__
 
 for _name in registry.names(include_aliases=True):
     globals()[_name] = make(registry.get(_name))

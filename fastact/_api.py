@@ -11,12 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _ufuncs
 from ._params import Binding, sum_to_shape
 from .registry import Record
-
-ArrayLike = Any
 
 
 def _as_float(a):
@@ -37,8 +36,12 @@ def _call(name: str, ufunc: np.ufunc, args: tuple, kwargs: dict):
     try:
         return ufunc(*args, **kwargs)
     except (TypeError, ValueError) as exc:
-        kind = TypeError if isinstance(exc, TypeError) else ValueError
-        raise kind(f"fastact.{name}: {exc}") from None
+        if isinstance(exc, TypeError):
+            dtypes = ", ".join(str(np.asarray(a).dtype) for a in args)
+            raise TypeError(f"fastact.{name}: unsupported input dtype(s) ({dtypes}); "
+                            f"fastact computes float16/32/64 (ints and bools promote): "
+                            f"{exc}") from None
+        raise ValueError(f"fastact.{name}: {exc}") from None
 
 
 class Activation:
@@ -84,7 +87,9 @@ class Activation:
         ufunc, values, kwargs = self._ufunc("value_and_grad", params, kwargs)
         return _call(self.name, ufunc, (_as_float(x), *values), kwargs)
 
-    def backward(self, grad_out: ArrayLike, x: ArrayLike, *params: ArrayLike, **kwargs: Any):
+    def backward(
+        self, grad_out: ArrayLike, x: ArrayLike, *params: ArrayLike, **kwargs: Any
+    ) -> np.ndarray:
         """grad_out * f'(x), the vector-Jacobian product, without forming f'(x)."""
         ufunc, values, kwargs = self._ufunc("backward", params, kwargs)
         return _call(self.name, ufunc, (_as_float(grad_out), _as_float(x), *values), kwargs)
@@ -107,15 +112,16 @@ class ActivationFromOutput(Activation):
 class ActivationWithParamGrad(Activation):
     """An activation with a learned parameter (prelu): backward also returns its gradient."""
 
-    def backward(self, grad_out: ArrayLike, x: ArrayLike, *params: ArrayLike, **kwargs: Any):
+    def backward(  # type: ignore[override]
+        self, grad_out: ArrayLike, x: ArrayLike, *params: ArrayLike, **kwargs: Any
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(grad_out * f'(x), gradient of the parameter summed down to its shape).
 
         ``out`` may be one array (for grad_x) or a pair (grad_x, grad_param); with
         ``where=``, masked-out elements contribute nothing to grad_param.
         """
         ufunc, values, kwargs = self._ufunc("backward", params, kwargs)
-        out = kwargs.pop("out", None)
-        out_x, out_param = out if isinstance(out, tuple) else (out, None)
+        out_x, out_param = _out_pair(self.name, kwargs.pop("out", None))
         where = kwargs.pop("where", True)
         grad_x, grad_param = _call(self.name, ufunc,
                                    (_as_float(grad_out), _as_float(x), *values), kwargs)
@@ -139,6 +145,16 @@ class ActivationWithParamGrad(Activation):
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"fastact.{self.name}: {exc}") from None
         return grad_x, grad_param
+
+
+def _out_pair(name: str, out) -> tuple:
+    """``out`` of a two-result backward: None, an array (for grad_x) or a pair."""
+    if out is None or isinstance(out, np.ndarray):
+        return out, None
+    if isinstance(out, tuple) and len(out) == 2:
+        return out
+    raise TypeError(f"fastact.{name}.backward: out must be an array or a pair of arrays "
+                    f"(grad_x, grad_param), got {type(out).__name__}")
 
 
 _OPS = {

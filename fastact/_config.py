@@ -8,6 +8,7 @@ import sys
 import numpy as np
 
 from . import _ufuncs
+from ._version import __version__
 
 
 def get_num_threads() -> int:
@@ -58,8 +59,6 @@ def show_config() -> None:
     >>> fastact.show_config()  # doctest: +ELLIPSIS
     fastact ...
     """
-    from . import __version__
-
     print(f"fastact {__version__}")
     for key, value in config().items():
         print(f"  {key:9s} {value}")

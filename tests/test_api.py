@@ -1044,3 +1044,29 @@ def test_dask_arrays():
         check_close(got.compute(), getattr(reference, name)(x), FORWARD_ULP, f"dask {name}")
     got = fastact.sigmoid(dx)
     np.testing.assert_array_equal(got.compute(), fastact.sigmoid(x))
+
+
+class _Wrapped:
+    """A minimal array-like that implements __array_ufunc__, like Dask or xarray do."""
+
+    def __init__(self, data):
+        self.data = np.asarray(data)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        raw = [i.data if isinstance(i, _Wrapped) else i for i in inputs]
+        return _Wrapped(getattr(ufunc, method)(*raw, **kwargs))
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "elu", "gelu"])
+def test_array_ufunc_dispatch(name):
+    """The compiled entry points are real ufuncs: other array types get dispatched to."""
+    x = np.linspace(-3, 3, 7)
+    got = getattr(fastact, name)(_Wrapped(x))
+    assert isinstance(got, _Wrapped)
+    np.testing.assert_array_equal(got.data, getattr(fastact, name)(x))
+
+
+def test_float16_overflow_warns_like_float32():
+    x16 = np.array([1.0, 60000.0], dtype=np.float16)
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        assert fastact.linear(x16, slope=2.0)[1] == np.inf

@@ -1,44 +1,5 @@
-"""Error in units in the last place, the measure every accuracy test uses."""
+"""The tests measure errors with the package's own ULP measure (fastact._ulp)."""
 
-from __future__ import annotations
+from fastact._ulp import ulp_error, worst
 
-import numpy as np
-
-
-def ulp_error(actual, expected, dtype) -> np.ndarray:
-    """|actual - expected| in ULPs of ``expected`` in ``dtype`` (relative, subnormals included).
-
-    ``expected`` may be more precise than ``dtype`` (float64, long double, or
-    a list of mpmath numbers converted by the caller). NaN vs NaN and equal
-    infinities count 0; a NaN or inf against anything else counts inf.
-    """
-    dtype = np.dtype(dtype)
-    a = np.asarray(actual, dtype=np.longdouble)
-    e = np.asarray(expected, dtype=np.longdouble)
-    a, e = np.broadcast_arrays(a, e)
-    info = np.finfo(dtype)
-    # a true value beyond the largest finite one (after rounding) is an overflow: inf
-    edge = np.longdouble(info.max) * (1 + np.longdouble(2.0) ** -(info.nmant + 1))
-    e = np.where(np.abs(e) >= edge, np.copysign(np.longdouble(np.inf), e), e)
-    tiny = np.longdouble(info.smallest_subnormal)
-    with np.errstate(all="ignore"):
-        mag = np.abs(e)
-        # spacing of dtype at |e|: 2**(floor(log2|e|) - mantissa bits), at least the subnormal step
-        exp2 = np.floor(np.log2(np.where(mag > 0, mag, 1)))
-        # against a true 0 any nonzero result is wrong: measure it in subnormal steps
-        step = np.where(mag > 0, np.maximum(np.exp2(exp2 - info.nmant), tiny), tiny)
-        err = np.abs(a - e) / step
-    both_nan = np.isnan(a) & np.isnan(e)
-    same_inf = np.isinf(a) & np.isinf(e) & (np.sign(a) == np.sign(e))
-    bad = (np.isnan(a) | np.isnan(e) | np.isinf(a) | np.isinf(e)) & ~(both_nan | same_inf)
-    err = np.where(both_nan | same_inf, 0, err)
-    return np.where(bad, np.inf, err).astype(np.float64)
-
-
-def worst(actual, expected, dtype, inputs) -> tuple[float, object]:
-    """(largest ULP error, the input where it occurs)."""
-    err = ulp_error(actual, expected, dtype)
-    if err.size == 0:
-        return 0.0, None
-    i = int(np.argmax(err))
-    return float(err.flat[i]), np.asarray(inputs).flat[i]
+__all__ = ["ulp_error", "worst"]
