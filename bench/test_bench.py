@@ -26,19 +26,18 @@ import fastact
 from fastact import reference, registry
 
 PARAMS: dict[str, dict[str, float]] = {
-    "prelu": {"alpha": 0.25},  # required
-    "threshold": {"threshold": 0.5, "value": -1.0},  # required
     "hard_sigmoid": {"slope": 1 / 6},  # PyTorch's hardsigmoid
     "hard_swish": {"slope": 1 / 6},  # PyTorch's hardswish
 }
-"""Parameters given to every implementation; the rest keep the registry's defaults."""
+"""Parameters given to every implementation besides the registry's examples for required
+ones; the rest keep the registry's defaults."""
 
 
 def _cases() -> dict[str, tuple[str, dict[str, Any]]]:
     """Case id -> (activation name, keyword arguments), in registry order."""
     cases = {}
     for record in registry.RECORDS:
-        kwargs = PARAMS.get(record.name, {})
+        kwargs = {**record.example_params(), **PARAMS.get(record.name, {})}
         if record.selector:
             for choice in record.kernels:
                 cases[f"{record.name}-{choice}"] = (

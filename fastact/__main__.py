@@ -36,12 +36,6 @@ TAILS = (-90.0, -80.0, -30.0, -17.0, -13.0, -7.5, -1e-6, -0.0, 0.0, 1e-6, 7.5, 1
 """Tail values written over the end of the input (each repeated), tested for accuracy."""
 TAIL_FRACTION = 1 / 1000
 
-REQUIRED_PARAMS: dict[str, dict[str, float]] = {
-    "prelu": {"alpha": 0.25},
-    "threshold": {"threshold": 0.5, "value": -1.0},
-}
-"""Values for parameters without a default; every other parameter keeps its default."""
-
 COLUMNS = ("name", "fastact ns/el", "reference ns/el", "speed-up", "max fwd ULP",
            "max grad ULP")
 
@@ -64,11 +58,7 @@ def cases(only: list[str] | None = None) -> Iterator[Case]:
     for record in registry.RECORDS:
         if only and record.name not in only:
             continue
-        required = {p.name for p in record.params if p.default is registry.REQUIRED}
-        given = REQUIRED_PARAMS.get(record.name, {})
-        if missing := required - set(given):
-            raise KeyError(f"no value for required parameters {sorted(missing)} of "
-                           f"{record.name}: add them to REQUIRED_PARAMS")
+        given = record.example_params()
         if record.selector:
             for choice in record.kernels:
                 yield Case(record.name, {**given, record.selector[0]: choice})

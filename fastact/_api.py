@@ -202,8 +202,7 @@ def _docstring(record: Record) -> str:
 
 
 def _example_params(record: Record) -> str:
-    required = [p.name for p in record.params if p.default is None]
-    return "".join(f", {name}=0.5" for name in required)
+    return "".join(f", {name}={value!r}" for name, value in record.example_params().items())
 
 
 def make(record: Record) -> Activation:

@@ -7,7 +7,7 @@ exists, and notes on advantages, drawbacks and typical uses.
 
 >>> from fastact import registry
 >>> registry.get("elu").params[0]
-Param(name='alpha', default=1.0, domain='any')
+Param(name='alpha', default=1.0, domain='any', example=None)
 >>> [r.name for r in registry.RECORDS][:3]
 ['linear', 'step', 'sigmoid']
 """
@@ -24,11 +24,13 @@ DOMAINS = ("any", "nonzero", "nonnegative", "positive")
 
 @dataclass(frozen=True)
 class Param:
-    """A numeric parameter: name, default (``REQUIRED`` if none), allowed values."""
+    """A numeric parameter: name, default (``REQUIRED`` if none), allowed values, and for a
+    required one an example value (used by the docs, the main job and the benchmarks)."""
 
     name: str
     default: float | None = REQUIRED
     domain: str = "any"
+    example: float | None = None
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,17 @@ class Record:
 
     @property
     def has_from_output(self) -> bool:
+        """Whether f' is a function of the output, so backward_from_output exists."""
         return self.from_output is not None
 
     @property
     def param_names(self) -> tuple[str, ...]:
+        """The parameter names, in positional order."""
         return tuple(p.name for p in self.params)
+
+    def example_params(self) -> dict[str, float]:
+        """Example values for the required parameters (the others have defaults)."""
+        return {p.name: p.example for p in self.params if p.default is REQUIRED}
 
     def kernel(self, choice: str | None = None) -> str:
         """Name of the compiled kernel for the selector's value (or the only one)."""
@@ -109,7 +117,7 @@ RECORDS: tuple[Record, ...] = (
        "alpha is one more hyper-parameter; results vary with it.",
        "Drop-in ReLU replacement; GAN generators and discriminators.",
        from_output_domain={"alpha": "nonnegative"}),
-    _r("prelu", [Param("alpha")], r"x \text{ if } x > 0 \text{ else } \alpha x",
+    _r("prelu", [Param("alpha", example=0.25)], r"x \text{ if } x > 0 \text{ else } \alpha x",
        r"1 \text{ if } x > 0 \text{ else } \alpha;\ \partial f/\partial\alpha = \min(x, 0)",
        r"(-\infty, \infty)", [("x = 0", "f'(0) = alpha, df/dalpha(0) = 0")], None,
        "The negative slope is learned (one per channel, broadcast against x).",
@@ -223,7 +231,7 @@ RECORDS: tuple[Record, ...] = (
        "Hard thresholding: keeps large values exactly.",
        "Discontinuous at +-lambd.",
        "Sparse coding, compressed sensing."),
-    _r("threshold", [Param("threshold"), Param("value")],
+    _r("threshold", [Param("threshold", example=0.5), Param("value", example=-1.0)],
        r"x \text{ if } x > t \text{ else } v", r"[x > t]", r"\{v\} \cup (t, \infty)",
        [("x = threshold", "f' = 0")], None,
        "Generalizes ReLU with an arbitrary cut and fill value.",
@@ -266,7 +274,7 @@ def get(name: str) -> Record:
     if name in ALIASES:
         target, defaults = ALIASES[name]
         base = _BY_NAME[target]
-        params = tuple(Param(p.name, defaults.get(p.name, p.default), p.domain)
+        params = tuple(Param(p.name, defaults.get(p.name, p.default), p.domain, p.example)
                        for p in base.params)
         return Record(**{**base.__dict__, "name": name, "params": params,
                          "kernels": base.kernels, "alias_of": target})

@@ -25,7 +25,7 @@ EXTRA_PARAMS: dict[str, list[dict]] = {
     "threshold": [{"threshold": 0.5, "value": -3.0}],
     "squareplus": [{"b": 0.25}],
 }
-REQUIRED_DEFAULTS = {"prelu": {"alpha": 0.25}, "threshold": {"threshold": 0.5, "value": -3.0}}
+
 
 
 def kernel_cases() -> list[tuple[str, str | None, str, dict]]:
@@ -33,7 +33,7 @@ def kernel_cases() -> list[tuple[str, str | None, str, dict]]:
     out = []
     for rec in registry.RECORDS:
         choices = list(rec.kernels) if rec.kernels else [None]
-        base = REQUIRED_DEFAULTS.get(rec.name, {})
+        base = rec.example_params()
         for choice in choices:
             kernel = rec.kernel(choice)
             for params in [base, *EXTRA_PARAMS.get(rec.name, [])]:

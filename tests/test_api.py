@@ -14,7 +14,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from cases import EXTRA_PARAMS, FLOAT_DTYPES, REQUIRED_DEFAULTS
+from cases import EXTRA_PARAMS, FLOAT_DTYPES
 from inputs import layouts, special_values
 from ulp import ulp_error
 
@@ -37,7 +37,7 @@ def _api_cases():
     out = []
     for name in ALL_NAMES:
         rec = registry.get(name)
-        base = dict(REQUIRED_DEFAULTS.get(name, {}))
+        base = registry.get(name).example_params()
         if rec.selector:
             for choice in rec.kernels:
                 out.append(pytest.param(name, {**base, rec.selector[0]: choice},
@@ -501,7 +501,7 @@ def param_values(name: str) -> dict[str, list[float]]:
     """Valid values of each parameter: the default and every value tests/cases.py uses."""
     rec = registry.get(name)
     base = rec.alias_of or name
-    sets = [REQUIRED_DEFAULTS.get(name, {}), *EXTRA_PARAMS.get(base, [])]
+    sets = [registry.get(name).example_params(), *EXTRA_PARAMS.get(base, [])]
     out = {}
     for p in rec.params:
         vals = [p.default] if p.default is not None else []
@@ -840,7 +840,7 @@ def test_raw_ufunc_per_kernel(kernel):
     assert has == rec.has_from_output
     # the raw ufunc agrees with the reference, parameters positional
     choice = next((c for c, k in rec.kernels.items() if k == kernel), None)
-    kw = {**REQUIRED_DEFAULTS.get(rec.name, {})}
+    kw = rec.example_params()
     params = [kw.get(p.name, p.default) for p in rec.params]
     if choice is not None:
         kw[rec.selector[0]] = choice

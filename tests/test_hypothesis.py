@@ -21,7 +21,7 @@ import warnings
 import mpmath
 import numpy as np
 import pytest
-from cases import EXTRA_PARAMS, FLOAT_DTYPES, REQUIRED_DEFAULTS
+from cases import EXTRA_PARAMS, FLOAT_DTYPES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -62,7 +62,7 @@ def _cases() -> list[tuple[str, dict]]:
     for name in registry.names(include_aliases=True):
         rec = registry.get(name)
         base = rec.alias_of or name
-        sets = [dict(REQUIRED_DEFAULTS.get(name, {})), *EXTRA_PARAMS.get(base, [])]
+        sets = [registry.get(name).example_params(), *EXTRA_PARAMS.get(base, [])]
         if name == "quick_gelu":
             sets = sets[:1]  # quick_gelu is swish(beta=1.702): its own default only
         choices = [{rec.selector[0]: c} for c in rec.kernels] if rec.selector else [{}]

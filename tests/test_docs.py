@@ -1,0 +1,30 @@
+"""The examples in the generated docstrings run, and say what the code does."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+import fastact
+from fastact import registry
+
+
+@pytest.mark.parametrize("name", registry.names(include_aliases=True))
+def test_activation_docstring_example_runs(name):
+    obj = getattr(fastact, name)
+    assert obj.record.formula in obj.__doc__
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    tests = finder.find(obj.__doc__ and _Doc(obj.__doc__), name, globs={"fastact": fastact})
+    assert tests and tests[0].examples, f"{name}: no example in the docstring"
+    for test in tests:
+        runner.run(test)
+    assert runner.failures == 0, f"{name}: docstring example failed"
+
+
+class _Doc:
+    """Something with a __doc__ for DocTestFinder (activation objects are instances)."""
+
+    def __init__(self, doc: str):
+        self.__doc__ = doc
