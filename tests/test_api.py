@@ -1034,18 +1034,6 @@ def test_function_docstrings():
 # ---- array-protocol dispatch -------------------------------------------------------------------
 
 
-def test_dask_arrays():
-    da = pytest.importorskip("dask.array")
-    x = np.linspace(-6, 6, 1001)
-    dx = da.from_array(x, chunks=250)
-    for name in ("sigmoid", "elu", "gelu"):
-        got = getattr(fastact, name)(dx)
-        assert isinstance(got, da.Array), f"{name} gave {type(got)}"
-        check_close(got.compute(), getattr(reference, name)(x), FORWARD_ULP, f"dask {name}")
-    got = fastact.sigmoid(dx)
-    np.testing.assert_array_equal(got.compute(), fastact.sigmoid(x))
-
-
 class _Wrapped:
     """A minimal array-like that implements __array_ufunc__, like Dask or xarray do."""
 
