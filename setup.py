@@ -19,7 +19,7 @@ from Cython.Build import cythonize
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
-# Never -ffast-math: it breaks NaN/inf handling and sets flush-to-zero for
+# Never fast-math flags: they break NaN/inf handling and set flush-to-zero for
 # the whole process. -ffp-contract=off: fma only where the code says fma, so
 # every build rounds identically. -fno-math-errno: libm calls have no side
 # effects, so unused results can be dropped.

@@ -28,3 +28,14 @@ class _Doc:
 
     def __init__(self, doc: str):
         self.__doc__ = doc
+
+
+def test_readme_example_runs():
+    """The README's example block is code that works."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = re.search(r"## Example\n\n```python\n(.*?)```", readme, re.S)
+    assert block, "README has no example block"
+    exec(compile(block.group(1), "README.md example", "exec"), {})
