@@ -25,4 +25,20 @@ typedef struct {
 extern const fa_ufunc_spec fa_ufunc_specs[];
 extern const int fa_ufunc_spec_count;
 
+/* Generalized ufuncs (fa_rowwise.c): arg_types has one letter per argument,
+ * 'f' for the loop's float type and '?' for bool; kind is passed to the
+ * loop as its data pointer. */
+typedef struct {
+    const char *name;
+    const char *doc;
+    const char *signature;
+    int nin, nout;
+    const char *arg_types;
+    fa_loop_fn loops[FA_NTYPES];
+    int kind;
+} fa_gufunc_spec;
+
+extern const fa_gufunc_spec fa_gufunc_specs[];
+extern const int fa_gufunc_spec_count;
+
 #endif /* FA_LOOPS_H */

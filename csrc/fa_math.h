@@ -28,6 +28,7 @@
 
 FA_INLINE double fa_exp(double x) { return exp(x); }
 FA_INLINE double fa_expm1(double x) { return expm1(x); }
+FA_INLINE double fa_log(double x) { return log(x); }
 FA_INLINE double fa_log1p(double x) { return log1p(x); }
 FA_INLINE double fa_tanh(double x) { return tanh(x); }
 FA_INLINE double fa_erfc(double x) { return erfc(x); }
@@ -65,7 +66,7 @@ typedef struct {
  * lo = 0 there, so every constructor goes through this. */
 FA_INLINE fa_dd fa_dd_make(double hi, double lo)
 {
-    fa_dd r = {hi, fabs(hi) <= DBL_MAX ? lo : 0.0}; /* no FP flag for inf or NaN */
+    fa_dd r = {hi, isfinite(hi) ? lo : 0.0}; /* a classification: no FP flag, even for NaN */
     return r;
 }
 

@@ -18,18 +18,21 @@ and ``fastact.registry`` describes each activation.
 array([-0.31606028,  2.        ])
 """
 
+from . import _rowwise, reference, registry
 from . import _ufuncs as ufuncs
-from . import reference, registry
 from ._api import Activation, make
 from ._config import get_num_threads, set_num_threads, show_config
 from ._version import __version__ as __version__
 
 for _name in registry.names(include_aliases=True):
     globals()[_name] = make(registry.get(_name))
-del _name
+for _record in registry.ROWWISE:
+    globals()[_record.name] = _rowwise.make(_record)
+del _name, _record
 
 __all__ = [
     *registry.names(include_aliases=True),
+    *registry.rowwise_names(),
     "Activation",
     "get_num_threads",
     "reference",

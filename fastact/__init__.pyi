@@ -8,6 +8,13 @@ from ._api import ActivationFromOutput, ActivationWithParamGrad
 from ._config import get_num_threads as get_num_threads
 from ._config import set_num_threads as set_num_threads
 from ._config import show_config as show_config
+from ._rowwise import (
+    GluActivation,
+    MaxoutActivation,
+    RowActivation,
+    SoftmaxActivation,
+    SparsemaxActivation,
+)
 
 __version__: str
 __all__: list[str]
@@ -43,3 +50,9 @@ sparse_sigmoid: ActivationFromOutput
 logistic: ActivationFromOutput
 hard_silu: Activation
 quick_gelu: Activation
+softmax: SoftmaxActivation
+log_softmax: RowActivation
+softmin: RowActivation
+maxout: MaxoutActivation
+glu: GluActivation
+sparsemax: SparsemaxActivation

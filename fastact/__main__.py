@@ -103,6 +103,34 @@ def measure(case: Case, x: np.ndarray, repeat: int) -> tuple[str, ...]:
     )
 
 
+ROW_LENGTH = 1024
+"""Row-wise functions run along rows of this length (the input reshaped)."""
+
+
+def measure_rowwise(name: str, x: np.ndarray, repeat: int) -> tuple[str, ...]:
+    """One table row for a row-wise activation; the grad column is its backward."""
+    n = min(ROW_LENGTH, x.size)
+    rows = x[: x.size // n * n].reshape(-1, n)
+    record = registry.get(name)
+    params = [p.example for p in record.params]
+    fast, ref = getattr(fastact, name), getattr(reference, name)
+    y_fast, y_ref = fast(rows, *params), ref(rows, *params)
+    g = np.resize(np.linspace(-1.0, 1.0, 7, dtype=rows.dtype), y_ref.shape)
+    second = rows if record.backward_from == "input" else y_ref
+    b_fast, b_ref = fast.backward(g, second, *params), ref.backward(g, second, *params)
+    t_fast = best_time(lambda: fast(rows, *params), repeat)
+    t_ref = best_time(lambda: ref(rows, *params), repeat)
+    ns = 1e9 / max(rows.size, 1)
+    return (
+        f"{name}(rows of {n})",
+        f"{t_fast * ns:.2f}",
+        f"{t_ref * ns:.2f}",
+        f"{t_ref / t_fast:.1f}x" if t_fast > 0 else "-",
+        _ulp(worst(y_fast, y_ref, rows.dtype, y_ref)[0]),
+        _ulp(worst(b_fast, b_ref, rows.dtype, b_ref)[0]),
+    )
+
+
 def _ulp(err: float) -> str:
     return f"{err:.3g}" if err >= 1000 else f"{err:.1f}"
 
@@ -162,7 +190,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--size and --repeat must be at least 1")
     if args.threads is not None and args.threads < 0:
         parser.error("--threads must be non-negative (0 restores the default)")
-    unknown = sorted(set(args.only or ()) - set(registry.names()))
+    unknown = sorted(set(args.only or ()) - set(registry.names()) - set(registry.rowwise_names()))
     if unknown:
         parser.error(f"unknown activation(s) {', '.join(unknown)}; "
                      f"choose from {', '.join(registry.names())}")
@@ -177,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     x = make_input(args.size, dtype)
     print(header(args.size, dtype, args.repeat), end="\n\n", flush=True)
     rows = [measure(case, x, args.repeat) for case in cases(args.only)]
+    rows += [measure_rowwise(name, x, args.repeat) for name in registry.rowwise_names()
+             if not args.only or name in args.only]
     print(markdown_table(rows))
     if dtype == np.float64:
         print("\nfloat64: the reference computes in long double; near the zeros of silu', "

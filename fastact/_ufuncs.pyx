@@ -22,6 +22,16 @@ cdef extern from "fa_loops.h":
         fa_loop_fn loops[3]
     const fa_ufunc_spec fa_ufunc_specs[]
     const int fa_ufunc_spec_count
+    ctypedef struct fa_gufunc_spec:
+        const char *name
+        const char *doc
+        const char *signature
+        int nin, nout
+        const char *arg_types
+        fa_loop_fn loops[3]
+        int kind
+    const fa_gufunc_spec fa_gufunc_specs[]
+    const int fa_gufunc_spec_count
 
 cdef extern from "fa_parallel.h":
     int fa_openmp_enabled() nogil
@@ -67,11 +77,33 @@ cdef object _make_ufunc(const fa_ufunc_spec *spec):
         spec.name, spec.doc, 0)
 
 
+cdef object _make_gufunc(const fa_gufunc_spec *spec):
+    cdef int nargs = spec.nin + spec.nout
+    # NumPy keeps these pointers for the life of the ufunc: never freed.
+    cdef char *types = <char *>malloc(3 * nargs)
+    cdef PyUFuncGenericFunction *funcs = <PyUFuncGenericFunction *>malloc(
+        3 * sizeof(PyUFuncGenericFunction))
+    cdef void **data = <void **>malloc(3 * sizeof(void *))
+    if types == NULL or funcs == NULL or data == NULL:
+        raise MemoryError()
+    cdef int t, k
+    for t in range(3):
+        funcs[t] = <PyUFuncGenericFunction>spec.loops[t]
+        data[t] = <void *><Py_ssize_t>spec.kind  # the loop's variant
+        for k in range(nargs):
+            types[t * nargs + k] = cnp.NPY_BOOL if spec.arg_types[k] == b'?' else _TYPES[t]
+    return cnp.PyUFunc_FromFuncAndDataAndSignature(
+        funcs, data, types, 3, spec.nin, spec.nout, cnp.PyUFunc_None,
+        spec.name, spec.doc, 0, spec.signature)
+
+
 def _register():
     cdef int i
     table = {}
     for i in range(fa_ufunc_spec_count):
         table[fa_ufunc_specs[i].name.decode()] = _make_ufunc(&fa_ufunc_specs[i])
+    for i in range(fa_gufunc_spec_count):
+        table[fa_gufunc_specs[i].name.decode()] = _make_gufunc(&fa_gufunc_specs[i])
     return table
 
 

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from . import registry
+from . import _reference_groups, _reference_rowwise, registry
 from ._params import Binding, sum_to_shape
 
 LD = np.longdouble
@@ -528,7 +528,49 @@ def _make(record: registry.Record) -> Activation:
     return Activation(record)
 
 
+class RowActivation:
+    """The NumPy oracle for a row-wise activation; same signatures as ``fastact.<name>``."""
+
+    def __init__(self, record: registry.RowRecord):
+        self.record = record
+        self.name = record.name
+        module = _reference_rowwise if record.masked else _reference_groups
+        self._forward = getattr(module, record.name)
+        self._backward = getattr(module, record.name + "_backward")
+        self.__doc__ = f"NumPy reference of fastact.{record.name}.\n\ny_i = {record.formula}"
+        if record.jacobian:
+            self.jacobian = _reference_rowwise.softmax_jacobian
+
+    def __repr__(self) -> str:
+        return f"<fastact.reference row-wise activation {self.name!r}>"
+
+    def __call__(self, x: Any, axis: int = -1, where: Any = None, out: Any = None):
+        """f(x) along ``axis``; entries where ``where`` is False take no part."""
+        return _deliver(self.name, [self._forward(x, axis, where)], out, True, 1)
+
+    def backward(self, grad_out: Any, y: Any, axis: int = -1, where: Any = None,
+                 out: Any = None):
+        """The vector-Jacobian product from the output y."""
+        return _deliver(self.name, [self._backward(grad_out, y, axis, where)], out, True, 1)
+
+
 for _name in registry.names(include_aliases=True):
     globals()[_name] = _make(registry.get(_name))
+class UnmaskedRowActivation(RowActivation):
+    """The oracle of sparsemax, glu and maxout: no mask; parameters before ``axis``."""
 
-__all__ = registry.names(include_aliases=True)
+    def __call__(self, x: Any, *params: Any, axis: int = -1, out: Any = None):
+        """f(x) along ``axis``."""
+        return _deliver(self.name, [self._forward(x, *params, axis=axis)], out, True, 1)
+
+    def backward(self, grad_out: Any, x_or_y: Any, *params: Any, axis: int = -1,
+                 out: Any = None):
+        """The gradient with respect to x (from y for sparsemax, from x otherwise)."""
+        result = self._backward(grad_out, x_or_y, *params, axis=axis)
+        return _deliver(self.name, [result], out, True, 1)
+
+
+for _row in registry.ROWWISE:
+    globals()[_row.name] = (RowActivation if _row.masked else UnmaskedRowActivation)(_row)
+
+__all__ = registry.names(include_aliases=True) + registry.rowwise_names()

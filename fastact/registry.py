@@ -257,6 +257,72 @@ RECORDS: tuple[Record, ...] = (
        "Sparse gates (JAX's sparse_sigmoid)."),
 )
 
+@dataclass(frozen=True)
+class RowRecord:
+    """A row-wise activation: each output depends on a whole slice along ``axis``.
+
+    Compiled as a generalized ufunc ``(n),(n)->(n)`` over (x, mask), with a
+    backward ``(n),(n),(n)->(n)`` over (grad_out, y, mask) computed from the
+    output y.
+    """
+
+    name: str
+    formula: str
+    backward: str
+    output_range: str
+    advantages: str
+    drawbacks: str
+    uses: str
+    jacobian: bool = False
+    masked: bool = True  # takes where= (JAX's mask semantics)
+    backward_from: str = "output"  # backward(grad_out, y) or, if "input", (grad_out, x)
+    params: tuple[Param, ...] = ()
+
+
+ROWWISE: tuple[RowRecord, ...] = (
+    RowRecord("softmax", r"\frac{e^{x_i - m}}{\sum_j e^{x_j - m}},\ m = \max_j x_j",
+              r"y_i (g_i - \textstyle\sum_j g_j y_j)", r"[0, 1],\ \sum_i y_i = 1",
+              "Turns scores into a probability distribution over classes; smooth, and its "
+              "exponentials never overflow once the row maximum is subtracted.",
+              "Classes compete (not independent); naive exponentials overflow, which "
+              "log_softmax avoids in losses.",
+              "The output layer of multi-class classifiers (MNIST and beyond); attention weights.",
+              jacobian=True),
+    RowRecord("log_softmax", r"x_i - m - \log \textstyle\sum_j e^{x_j - m}",
+              r"g_i - e^{y_i} \textstyle\sum_j g_j", r"(-\infty, 0]",
+              "The log-probabilities without overflow or log(0): the remedy for softmax's "
+              "numerical instability, and what cross-entropy needs.",
+              "Outputs are not probabilities until exponentiated.",
+              "Cross-entropy / negative log-likelihood losses, language models."),
+    RowRecord("softmin", r"\operatorname{softmax}(-x)_i",
+              r"-y_i (g_i - \textstyle\sum_j g_j y_j)", r"[0, 1],\ \sum_i y_i = 1",
+              "Soft arg-min: weights small values most.",
+              "Same competition and overflow concerns as softmax.",
+              "Soft nearest-neighbour assignment, distance-based attention."),
+    RowRecord("maxout", r"\max_{0 \le k < p} x_{ip + k}",
+              r"g_i \text{ at the first arg-max of each group, 0 elsewhere}", r"\mathbb{R}",
+              "Learns its own piecewise-linear activation; has every advantage of ReLU "
+              "without dying units.",
+              "Multiplies the parameters and the computation by the number of pieces.",
+              "Deep networks with dropout (Goodfellow et al. 2013).",
+              masked=False, backward_from="input", params=(Param("pieces", example=2),)),
+    RowRecord("glu", r"a \sigma(b),\ (a, b) \text{ the two halves of } x",
+              r"(g \sigma(b),\ g a \sigma(b)(1 - \sigma(b)))", r"\mathbb{R}",
+              "A learned gate: one half of the features gates the other.",
+              "Halves the feature dimension; the axis length must be even.",
+              "Gated convolutional language models, transformer feed-forward blocks.",
+              masked=False, backward_from="input"),
+    RowRecord("sparsemax", r"\max(x_i - \tau, 0),\ \textstyle\sum_i \max(x_i - \tau, 0) = 1",
+              r"g_i - \operatorname{mean}_{y_j > 0} g_j \text{ on the support, 0 off it}",
+              r"[0, 1],\ \sum_i y_i = 1",
+              "Like softmax but with exact zeros: a sparse, interpretable distribution "
+              "(Martins & Astudillo 2016).",
+              "Not smooth where the support changes.",
+              "Sparse attention, multi-label classification.",
+              masked=False),
+)
+"""Row-wise activations (softmax and relatives), in documentation order."""
+
 ALIASES: dict[str, tuple[str, dict[str, float]]] = {
     "logistic": ("sigmoid", {}),
     "hard_silu": ("hard_swish", {}),
@@ -265,12 +331,15 @@ ALIASES: dict[str, tuple[str, dict[str, float]]] = {
 """Alias name -> (activation, changed defaults)."""
 
 _BY_NAME = {r.name: r for r in RECORDS}
+_ROW_BY_NAME = {r.name: r for r in ROWWISE}
 
 
-def get(name: str) -> Record:
+def get(name: str) -> Record | RowRecord:
     """The record of ``name`` (an alias gives the record with its own defaults)."""
     if name in _BY_NAME:
         return _BY_NAME[name]
+    if name in _ROW_BY_NAME:
+        return _ROW_BY_NAME[name]
     if name in ALIASES:
         target, defaults = ALIASES[name]
         base = _BY_NAME[target]
@@ -287,8 +356,13 @@ def names(include_aliases: bool = False) -> list[str]:
     return out + list(ALIASES) if include_aliases else out
 
 
+def rowwise_names() -> list[str]:
+    """Row-wise activation names (softmax and relatives)."""
+    return [r.name for r in ROWWISE]
+
+
 def kernel_names() -> list[str]:
-    """Every compiled kernel name (gelu has two)."""
+    """Every compiled elementwise kernel name (gelu has two)."""
     out = []
     for r in RECORDS:
         out.extend(r.kernels.values() if r.kernels else [r.name])

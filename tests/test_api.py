@@ -807,7 +807,20 @@ def _expected_ufuncs() -> dict[str, tuple[int, int]]:
             out[kernel + "_backward"] = (2 + np_, 2 if rec.param_grad else 1)
             if rec.has_from_output:
                 out[kernel + "_backward_from_output"] = (2 + np_, 1)
+    for row in registry.ROWWISE:  # gufuncs; see test_registry for their signatures
+        fwd = getattr(fastact.ufuncs, row.name)
+        bwd = getattr(fastact.ufuncs, row.name + "_backward")
+        out[row.name] = (fwd.nin, fwd.nout)
+        out[row.name + "_backward"] = (bwd.nin, bwd.nout)
     return out
+
+
+def _expected_types(name: str, nin: int, nout: int) -> list[str]:
+    """Loop type strings: all float, except the bool mask of the masked row-wise gufuncs."""
+    base = name.removesuffix("_backward")
+    if base in registry.rowwise_names() and registry.get(base).masked:
+        return [c * (nin - 1) + "?->" + c for c in "efd"]
+    return [c * nin + "->" + c * nout for c in "efd"]
 
 
 def test_raw_ufuncs_match_registry():
@@ -824,7 +837,7 @@ def test_raw_ufuncs_match_registry():
         assert isinstance(u, np.ufunc), n
         assert (u.nin, u.nout) == (nin, nout), f"{n}: nin={u.nin} nout={u.nout}"
         assert u.__name__ == n
-        assert u.types == [c * nin + "->" + c * nout for c in "efd"], f"{n}: {u.types}"
+        assert u.types == _expected_types(n, nin, nout), f"{n}: {u.types}"
     assert (fastact.ufuncs.sigmoid_value_and_grad.nin,
             fastact.ufuncs.sigmoid_value_and_grad.nout) == (1, 2)
     assert (fastact.ufuncs.prelu_backward.nin, fastact.ufuncs.prelu_backward.nout) == (3, 2)

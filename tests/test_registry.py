@@ -41,14 +41,33 @@ def test_record_is_complete(rec):
 
 
 def test_nothing_public_is_missing_from_the_registry():
-    kernels = set(registry.kernel_names())
-    suffixes = ("_value_and_grad", "_backward_from_output", "_backward", "_grad", "")
+    kernels = set(registry.kernel_names()) | set(registry.rowwise_names())
+    suffixes = ("_value_and_grad", "_backward_from_output", "_backward", "_grad")
     for ufunc_name in fastact.ufuncs.__all__:
         assert isinstance(getattr(fastact.ufuncs, ufunc_name), np.ufunc)
-        base = next(ufunc_name[: -len(s)] if s else ufunc_name for s in suffixes
-                    if ufunc_name.endswith(s) and (ufunc_name[: -len(s)] if s else ufunc_name)
-                    in kernels)
-        assert base in kernels, ufunc_name
+        base = next((ufunc_name.removesuffix(s) for s in suffixes
+                     if ufunc_name.removesuffix(s) in kernels), ufunc_name)
+        assert base in kernels, f"fastact.ufuncs.{ufunc_name} belongs to no registry record"
+
+
+SIGNATURES = {  # gufunc signatures of each row-wise function: (forward, backward)
+    "softmax": ("(n),(n)->(n)", "(n),(n),(n)->(n)"),
+    "log_softmax": ("(n),(n)->(n)", "(n),(n),(n)->(n)"),
+    "softmin": ("(n),(n)->(n)", "(n),(n),(n)->(n)"),
+    "maxout": ("(p)->()", "(),(p)->(p)"),
+    "glu": (None, None),  # all-scalar core dims: NumPy makes it a plain ufunc
+    "sparsemax": ("(n)->(n)", "(n),(n)->(n)"),
+}
+
+
+@pytest.mark.parametrize("row", registry.ROWWISE, ids=lambda r: r.name)
+def test_rowwise_records_are_public_and_compiled(row):
+    assert row.name in fastact.__all__ and registry.get(row.name) is row
+    forward, backward = SIGNATURES[row.name]
+    assert getattr(fastact.ufuncs, row.name).signature == forward
+    assert getattr(fastact.ufuncs, row.name + "_backward").signature == backward
+    for text in (row.formula, row.backward, row.advantages, row.drawbacks, row.uses):
+        assert text.strip()
 
 
 def test_unknown_name():

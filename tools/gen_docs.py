@@ -35,6 +35,15 @@ def readme_table() -> str:
         rows.append(f"| `{rec.name}` | {_params(rec)} | {_math(rec.formula)} | "
                     f"{_math(rec.derivative)} | {_math(rec.output_range)} | "
                     f"{'yes' if rec.has_from_output else '—'} |")
+    rows += ["", "Row-wise, along `axis` (default -1):", "",
+             "| name | parameters | y | backward | range | `where=` mask |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for row in registry.ROWWISE:
+        params = ", ".join(p.name for p in row.params) or "—"
+        source = "from x" if row.backward_from == "input" else "from y"
+        rows.append(f"| `{row.name}` | {params} | {_math(row.formula)} | "
+                    f"{_math(row.backward)} ({source}) | {_math(row.output_range)} | "
+                    f"{'yes' if row.masked else '—'} |")
     aliases = ", ".join(
         f"`{alias}` = `{target}`" + "".join(f" with {k}={v:g}" for k, v in changed.items())
         for alias, (target, changed) in registry.ALIASES.items())
@@ -49,13 +58,19 @@ def stub() -> str:
              "from ._api import ActivationFromOutput, ActivationWithParamGrad",
              "from ._config import get_num_threads as get_num_threads",
              "from ._config import set_num_threads as set_num_threads",
-             "from ._config import show_config as show_config", "",
+             "from ._config import show_config as show_config",
+             "from ._rowwise import (", "    GluActivation,", "    MaxoutActivation,",
+             "    RowActivation,", "    SoftmaxActivation,", "    SparsemaxActivation,", ")", "",
              "__version__: str", "__all__: list[str]", ""]
     for name in registry.names(include_aliases=True):
         rec = registry.get(name)
         kind = ("ActivationWithParamGrad" if rec.param_grad else
                 "ActivationFromOutput" if rec.has_from_output else "Activation")
         lines.append(f"{name}: {kind}")
+    classes = {"softmax": "SoftmaxActivation", "glu": "GluActivation",
+               "maxout": "MaxoutActivation", "sparsemax": "SparsemaxActivation"}
+    for row in registry.ROWWISE:
+        lines.append(f"{row.name}: {classes.get(row.name, 'RowActivation')}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,386 @@
+/*
+ * fa_rowwise.c -- softmax, log_softmax and softmin along a row, as
+ * generalized ufunc loops (n),(n)->(n) over (x, mask) and their backward
+ * (n),(n),(n)->(n) over (grad_out, y, mask).
+ *
+ * Per row, in double: one pass finds the maximum m of the unmasked entries
+ * (and NaN, +-inf); a second sums exp(x - m) over them in double-double,
+ * leaving out one arg-max entry (whose term is exactly 1), so that
+ * log_softmax = (x - m) - log1p(rest) keeps its digits when rest is tiny;
+ * x - m is formed exactly (two_sum) since exp amplifies its rounding.
+ * The order of every sum is fixed, and a row is never split between
+ * threads: results do not depend on the thread count.
+ */
+#include "fa_loop_util.h"
+#include "fa_loops.h"
+#include "fa_math.h"
+
+enum { FA_SOFTMAX = 0, FA_LOG_SOFTMAX = 1, FA_SOFTMIN = 2 };
+
+/* hi + lo += v, compensated (Neumaier): the running sum stays exact to ~2^-106. */
+FA_INLINE void fa_dd_accumulate(fa_dd *acc, double v)
+{
+    fa_dd s = fa_two_sum(acc->hi, v);
+    acc->hi = s.hi;
+    acc->lo += s.lo;
+}
+
+/* A row: base pointers and strides of the argument arrays at one outer index. */
+typedef struct {
+    char *ptr[4];
+    ptrdiff_t step[4];
+    ptrdiff_t n;
+} fa_row;
+
+#define FA_ROW_AT(row, a, k) ((row).ptr[a] + (k) * (row).step[a])
+#define FA_ROW_MASK(row, a, k) (*(const unsigned char *)FA_ROW_AT(row, a, k) != 0)
+
+#define FA_ROW_LOOPS(T)                                                                            \
+    static void fa_softmax_row_##T(fa_row r, int kind)                                             \
+    {                                                                                              \
+        const int log_out = kind == FA_LOG_SOFTMAX;                                                \
+        const double sign = kind == FA_SOFTMIN ? -1.0 : 1.0;                                       \
+        const double fill = log_out ? -INFINITY : 0.0; /* masked-out entries */                   \
+        double m = -INFINITY;                                                                      \
+        ptrdiff_t arg = -1, n_inf = 0;                                                             \
+        int nan = 0;                                                                               \
+        for (ptrdiff_t k = 0; k < r.n; k++) {                                                      \
+            if (!FA_ROW_MASK(r, 1, k))                                                             \
+                continue;                                                                          \
+            double v = sign * FA_LOAD_##T(FA_ROW_AT(r, 0, k));                                     \
+            if (fa_isnan(v)) {                                                                     \
+                nan = 1;                                                                           \
+                continue;                                                                          \
+            }                                                                                      \
+            n_inf += v == INFINITY;                                                                \
+            if (arg < 0 || v > m) {                                                                \
+                m = v;                                                                             \
+                arg = k;                                                                           \
+            }                                                                                      \
+        }                                                                                          \
+        /* special rows: NaN, all -inf, +inf present; fully masked rows keep fill */              \
+        double special = nan || m == -INFINITY ? NAN : 0.0;                                        \
+        int is_special = nan || (arg >= 0 && (m == -INFINITY || m == INFINITY));                   \
+        fa_dd rest = {0.0, 0.0};                                                                   \
+        if (!is_special) {                                                                         \
+            for (ptrdiff_t k = 0; k < r.n; k++) {                                                  \
+                if (k == arg || !FA_ROW_MASK(r, 1, k))                                             \
+                    continue;                                                                      \
+                double v = sign * FA_LOAD_##T(FA_ROW_AT(r, 0, k));                                 \
+                fa_dd_accumulate(&rest, fa_exp_dd(fa_two_sum(v, -m)));                             \
+            }                                                                                      \
+        }                                                                                          \
+        double rest_sum = rest.hi + rest.lo;                                                       \
+        double total = 1.0 + rest_sum, log_total = fa_log1p(rest_sum);                             \
+        for (ptrdiff_t k = 0; k < r.n; k++) {                                                      \
+            double y = fill;                                                                       \
+            if (FA_ROW_MASK(r, 1, k)) {                                                            \
+                double v = sign * FA_LOAD_##T(FA_ROW_AT(r, 0, k));                                 \
+                if (is_special && m == INFINITY && !nan) { /* the +inf entries share the mass */   \
+                    y = v == INFINITY ? (log_out ? -fa_log((double)n_inf) : 1.0 / (double)n_inf)       \
+                                      : fill;                                                      \
+                } else if (is_special) {                                                           \
+                    y = special;                                                                   \
+                } else {                                                                           \
+                    fa_dd d = fa_two_sum(v, -m);                                                   \
+                    y = log_out ? (d.hi - log_total) + d.lo : fa_exp_dd(d) / total;                \
+                }                                                                                  \
+            }                                                                                      \
+            FA_STORE_##T(FA_ROW_AT(r, 2, k), y);                                                   \
+        }                                                                                          \
+    }                                                                                              \
+                                                                                                   \
+    /* grad_out g, output y, mask: softmax gx = y (g - sum g y), softmin its negative,            \
+     * log_softmax gx = g - exp(y) sum g; sums over the unmasked entries. */                      \
+    static void fa_softmax_backward_row_##T(fa_row r, int kind)                                    \
+    {                                                                                              \
+        const int log_out = kind == FA_LOG_SOFTMAX;                                                \
+        const double sign = kind == FA_SOFTMIN ? -1.0 : 1.0;                                       \
+        fa_dd acc = {0.0, 0.0};                                                                    \
+        for (ptrdiff_t k = 0; k < r.n; k++) {                                                      \
+            if (!FA_ROW_MASK(r, 2, k))                                                             \
+                continue;                                                                          \
+            double g = FA_LOAD_##T(FA_ROW_AT(r, 0, k));                                            \
+            if (log_out) {                                                                         \
+                fa_dd_accumulate(&acc, g);                                                         \
+            } else {                                                                               \
+                fa_dd p = fa_two_prod(g, FA_LOAD_##T(FA_ROW_AT(r, 1, k)));                         \
+                fa_dd_accumulate(&acc, p.hi);                                                      \
+                acc.lo += p.lo;                                                                    \
+            }                                                                                      \
+        }                                                                                          \
+        double sum = acc.hi + acc.lo;                                                              \
+        for (ptrdiff_t k = 0; k < r.n; k++) {                                                      \
+            double gx = 0.0;                                                                       \
+            if (FA_ROW_MASK(r, 2, k)) {                                                            \
+                double g = FA_LOAD_##T(FA_ROW_AT(r, 0, k)), y = FA_LOAD_##T(FA_ROW_AT(r, 1, k));   \
+                gx = log_out ? fa_fma(-fa_exp(y), sum, g) : sign * (y * (g - sum));                \
+            }                                                                                      \
+            FA_STORE_##T(FA_ROW_AT(r, 3, k), gx);                                                  \
+        }                                                                                          \
+    }                                                                                              \
+                                                                                                   \
+    static void fa_gloop_softmax_##T(char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,   \
+                                     void *data)                                                   \
+    {                                                                                              \
+        const ptrdiff_t outer = dims[0], n = dims[1];                                              \
+        const int kind = (int)(intptr_t)data;                                                      \
+        FA_FOR_EACH(outer, outer * n,                                                              \
+                    fa_softmax_row_##T(fa_make_row(args, steps, i, 3, n), kind);)                  \
+    }                                                                                              \
+                                                                                                   \
+    static void fa_gloop_softmax_backward_##T(char **args, const ptrdiff_t *dims,                  \
+                                              const ptrdiff_t *steps, void *data)                  \
+    {                                                                                              \
+        const ptrdiff_t outer = dims[0], n = dims[1];                                              \
+        const int kind = (int)(intptr_t)data;                                                      \
+        FA_FOR_EACH(outer, outer * n,                                                              \
+                    fa_softmax_backward_row_##T(fa_make_row(args, steps, i, 4, n), kind);)         \
+    }
+
+/* The row at outer index i of a gufunc call with nargs arguments: outer
+ * steps come first in steps[], then the core (inner) steps. */
+static inline fa_row fa_make_row(char **args, const ptrdiff_t *steps, ptrdiff_t i, int nargs,
+                                 ptrdiff_t n)
+{
+    fa_row r;
+    for (int a = 0; a < nargs; a++) {
+        r.ptr[a] = args[a] + i * steps[a];
+        r.step[a] = steps[nargs + a];
+    }
+    r.n = n;
+    return r;
+}
+
+FA_ROW_LOOPS(e)
+FA_ROW_LOOPS(f)
+FA_ROW_LOOPS(d)
+
+/* ---- glu, maxout, sparsemax ------------------------------------------- */
+
+/* glu on the two halves a, b (elementwise, "(),()->()"): a sigmoid(b); its
+ * backward (g, a, b) -> (g sigmoid(b), g a sigmoid'(b)). NaN b gives NaN
+ * without passing NaN to a comparison (which would raise the invalid flag). */
+FA_INLINE double fa_glu(double a, double b, double *s_out, double *ds_out)
+{
+    double oms, s = fa_sigmoid_sd(fa_isnan(b) ? 0.0 : b, &oms);
+    *s_out = fa_isnan(b) ? b : s;
+    *ds_out = fa_isnan(b) ? b : s * oms;
+    return fa_isnan(b) ? b : fa_mul_sat(a, s);
+}
+
+/* The maximum of a row, NaN if it holds one; *arg = the first arg-max (or NaN). */
+#define FA_ROW_MAX(T)                                                                              \
+    static double fa_row_max_##T(fa_row r, int a, ptrdiff_t *arg)                                  \
+    {                                                                                              \
+        double m = -INFINITY;                                                                      \
+        *arg = 0;                                                                                  \
+        for (ptrdiff_t k = 0; k < r.n; k++) {                                                      \
+            double v = FA_LOAD_##T(FA_ROW_AT(r, a, k));                                            \
+            if (fa_isnan(v)) {                                                                     \
+                *arg = k;                                                                          \
+                return v;                                                                          \
+            }                                                                                      \
+            if (k == 0 || v > m) {                                                                 \
+                m = v;                                                                             \
+                *arg = k;                                                                          \
+            }                                                                                      \
+        }                                                                                          \
+        return m;                                                                                  \
+    }
+
+/* sparsemax threshold tau of a row z shifted by its finite maximum m:
+ * sum max(z - m - tau, 0) = 1. Michelot's fixed point: tau <- (sum of the
+ * z - m above tau, minus 1) / their count, from tau = -1 (tau >= max - 1);
+ * the support only shrinks, so it stops within n steps, usually 2 or 3.
+ * No sorting and no buffer; the sums are double-double. */
+#define FA_SPARSEMAX_TAU(T)                                                                        \
+    static double fa_sparsemax_tau_##T(fa_row r, double m)                                         \
+    {                                                                                              \
+        double tau = -1.0;                                                                         \
+        ptrdiff_t count = -1;                                                                      \
+        for (ptrdiff_t step = 0; step <= r.n; step++) {                                            \
+            fa_dd sum = {0.0, 0.0};                                                                \
+            ptrdiff_t c = 0;                                                                       \
+            for (ptrdiff_t k = 0; k < r.n; k++) {                                                  \
+                fa_dd z = fa_two_sum(FA_LOAD_##T(FA_ROW_AT(r, 0, k)), -m);                         \
+                if (z.hi > tau) {                                                                  \
+                    fa_dd_accumulate(&sum, z.hi);                                                  \
+                    sum.lo += z.lo;                                                                \
+                    c++;                                                                           \
+                }                                                                                  \
+            }                                                                                      \
+            tau = ((sum.hi - 1.0) + sum.lo) / (double)c;                                           \
+            if (c == count)                                                                        \
+                break;                                                                             \
+            count = c;                                                                             \
+        }                                                                                          \
+        return tau;                                                                                \
+    }
+
+#define FA_GROUP_ROWS(T)                                                                           \
+    FA_ROW_MAX(T)                                                                                  \
+    FA_SPARSEMAX_TAU(T)                                                                            \
+    static void fa_glu_element_##T(char **args, const ptrdiff_t *steps, ptrdiff_t i)               \
+    {                                                                                              \
+        double s, ds;                                                                              \
+        double a = FA_LOAD_##T(args[0] + i * steps[0]);                                            \
+        double b = FA_LOAD_##T(args[1] + i * steps[1]);                                            \
+        FA_STORE_##T(args[2] + i * steps[2], fa_glu(a, b, &s, &ds));                               \
+    }                                                                                              \
+    static void fa_glu_backward_element_##T(char **args, const ptrdiff_t *steps, ptrdiff_t i)      \
+    {                                                                                              \
+        double s, ds;                                                                              \
+        double g = FA_LOAD_##T(args[0] + i * steps[0]);                                            \
+        double a = FA_LOAD_##T(args[1] + i * steps[1]);                                            \
+        (void)fa_glu(a, FA_LOAD_##T(args[2] + i * steps[2]), &s, &ds);                             \
+        FA_STORE_##T(args[3] + i * steps[3], g * s);                                               \
+        FA_STORE_##T(args[4] + i * steps[4], g * fa_mul_sat(a, ds));                               \
+    }                                                                                              \
+    static void fa_maxout_row_##T(fa_row r)                                                        \
+    {                                                                                              \
+        ptrdiff_t arg;                                                                             \
+        FA_STORE_##T(r.ptr[1], fa_row_max_##T(r, 0, &arg));                                        \
+    }                                                                                              \
+    /* (g, group) -> g at the first arg-max, 0 elsewhere */                                       \
+    static void fa_maxout_backward_row_##T(fa_row r)                                               \
+    {                                                                                              \
+        ptrdiff_t arg;                                                                             \
+        double g = FA_LOAD_##T(r.ptr[0]);                                                          \
+        (void)fa_row_max_##T(r, 1, &arg);                                                          \
+        for (ptrdiff_t k = 0; k < r.n; k++)                                                        \
+            FA_STORE_##T(FA_ROW_AT(r, 2, k), k == arg ? g : 0.0);                                  \
+    }                                                                                              \
+    static void fa_sparsemax_row_##T(fa_row r)                                                     \
+    {                                                                                              \
+        ptrdiff_t arg, n_inf = 0;                                                                  \
+        double m = fa_row_max_##T(r, 0, &arg);                                                     \
+        for (ptrdiff_t k = 0; k < r.n; k++)                                                        \
+            n_inf += FA_LOAD_##T(FA_ROW_AT(r, 0, k)) == INFINITY;                                  \
+        int finite = r.n > 0 && isfinite(m);                       \
+        double tau = finite ? fa_sparsemax_tau_##T(r, m) : 0.0;                                    \
+        for (ptrdiff_t k = 0; k < r.n; k++) {                                                      \
+            double v = FA_LOAD_##T(FA_ROW_AT(r, 0, k)), y;                                         \
+            if (finite) {                                                                          \
+                fa_dd z = fa_two_sum(v, -m);                                                       \
+                y = fmax((z.hi - tau) + z.lo, 0.0);                                                \
+            } else if (m == INFINITY) { /* the +inf entries share the mass */                     \
+                y = v == INFINITY ? 1.0 / (double)n_inf : 0.0;                                     \
+            } else {                                                                               \
+                y = NAN; /* a NaN in the row, or nothing but -inf */                               \
+            }                                                                                      \
+            FA_STORE_##T(FA_ROW_AT(r, 1, k), y);                                                   \
+        }                                                                                          \
+    }                                                                                              \
+    /* (g, y) -> g minus its mean over the support {y > 0}, 0 off it; NaN if y has one */         \
+    static void fa_sparsemax_backward_row_##T(fa_row r)                                            \
+    {                                                                                              \
+        fa_dd sum = {0.0, 0.0};                                                                    \
+        ptrdiff_t c = 0, nan = 0;                                                                  \
+        for (ptrdiff_t k = 0; k < r.n; k++) {                                                      \
+            double y = FA_LOAD_##T(FA_ROW_AT(r, 1, k));                                            \
+            nan += fa_isnan(y);                                                                    \
+            if (!fa_isnan(y) && y > 0.0) { /* no ordered comparison with NaN: no flag */          \
+                fa_dd_accumulate(&sum, FA_LOAD_##T(FA_ROW_AT(r, 0, k)));                           \
+                c++;                                                                               \
+            }                                                                                      \
+        }                                                                                          \
+        double mean = c ? (sum.hi + sum.lo) / (double)c : 0.0;                                     \
+        for (ptrdiff_t k = 0; k < r.n; k++) {                                                      \
+            double y = FA_LOAD_##T(FA_ROW_AT(r, 1, k));                                            \
+            double g = FA_LOAD_##T(FA_ROW_AT(r, 0, k));                                            \
+            FA_STORE_##T(FA_ROW_AT(r, 2, k), nan ? NAN : (y > 0.0 ? g - mean : 0.0));              \
+        }                                                                                          \
+    }
+
+#define FA_GROUP_LOOPS(T)                                                                          \
+    FA_GROUP_ROWS(T)                                                                               \
+    static void fa_gloop_glu_##T(char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,       \
+                                 void *data)                                                       \
+    {                                                                                              \
+        (void)data;                                                                                \
+        FA_FOR_EACH(dims[0], dims[0], fa_glu_element_##T(args, steps, i);)                         \
+    }                                                                                              \
+    static void fa_gloop_glu_backward_##T(char **args, const ptrdiff_t *dims,                      \
+                                          const ptrdiff_t *steps, void *data)                      \
+    {                                                                                              \
+        (void)data;                                                                                \
+        FA_FOR_EACH(dims[0], dims[0], fa_glu_backward_element_##T(args, steps, i);)                \
+    }                                                                                              \
+    static void fa_gloop_maxout_##T(char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,    \
+                                    void *data)                                                    \
+    {                                                                                              \
+        (void)data;                                                                                \
+        FA_FOR_EACH(dims[0], dims[0] * dims[1],                                                    \
+                    fa_maxout_row_##T(fa_make_core_row(args, steps, i, 2, dims[1], 0x1));)          \
+    }                                                                                              \
+    static void fa_gloop_maxout_backward_##T(char **args, const ptrdiff_t *dims,                   \
+                                             const ptrdiff_t *steps, void *data)                   \
+    {                                                                                              \
+        (void)data;                                                                                \
+        FA_FOR_EACH(dims[0], dims[0] * dims[1],                                                    \
+                    fa_maxout_backward_row_##T(fa_make_core_row(args, steps, i, 3, dims[1], 0x6));) \
+    }                                                                                              \
+    static void fa_gloop_sparsemax_##T(char **args, const ptrdiff_t *dims,                         \
+                                       const ptrdiff_t *steps, void *data)                         \
+    {                                                                                              \
+        (void)data;                                                                                \
+        FA_FOR_EACH(dims[0], dims[0] * dims[1],                                                    \
+                    fa_sparsemax_row_##T(fa_make_row(args, steps, i, 2, dims[1]));)                \
+    }                                                                                              \
+    static void fa_gloop_sparsemax_backward_##T(char **args, const ptrdiff_t *dims,                \
+                                                const ptrdiff_t *steps, void *data)                \
+    {                                                                                              \
+        (void)data;                                                                                \
+        FA_FOR_EACH(dims[0], dims[0] * dims[1],                                                    \
+                    fa_sparsemax_backward_row_##T(fa_make_row(args, steps, i, 3, dims[1]));)       \
+    }
+
+/* A row for a gufunc whose arguments do not all have the core dimension:
+ * bit a of core_args says whether argument a has one (and an inner step). */
+static inline fa_row fa_make_core_row(char **args, const ptrdiff_t *steps, ptrdiff_t i, int nargs,
+                                      ptrdiff_t n, unsigned core_args)
+{
+    fa_row r;
+    int inner = nargs;
+    for (int a = 0; a < nargs; a++) {
+        r.ptr[a] = args[a] + i * steps[a];
+        r.step[a] = (core_args >> a) & 1u ? steps[inner++] : 0;
+    }
+    r.n = n;
+    return r;
+}
+
+FA_GROUP_LOOPS(e)
+FA_GROUP_LOOPS(f)
+FA_GROUP_LOOPS(d)
+
+#define FA_GUFUNC(NAME, DOC, KIND)                                                                 \
+    {#NAME, DOC, "(n),(n)->(n)", 2, 1, "f?f",                                                       \
+     {fa_gloop_softmax_e, fa_gloop_softmax_f, fa_gloop_softmax_d}, KIND},                          \
+    {#NAME "_backward", #NAME "_backward(grad_out, y, mask): the gradient from the output.",     \
+     "(n),(n),(n)->(n)", 3, 1, "ff?f",                                                              \
+     {fa_gloop_softmax_backward_e, fa_gloop_softmax_backward_f, fa_gloop_softmax_backward_d},     \
+     KIND},
+
+#define FA_SPEC2(NAME, DOC, SIG, NIN, NOUT, TYPES)                                                 \
+    {#NAME, DOC, SIG, NIN, NOUT, TYPES, {fa_gloop_##NAME##_e, fa_gloop_##NAME##_f, fa_gloop_##NAME##_d}, 0},
+
+const fa_gufunc_spec fa_gufunc_specs[] = {
+    FA_GUFUNC(softmax, "softmax(x, mask): exp(x - max) / sum, along the core axis.", FA_SOFTMAX)
+    FA_GUFUNC(log_softmax, "log_softmax(x, mask): x - max - log(sum exp(x - max)).",
+              FA_LOG_SOFTMAX)
+    FA_GUFUNC(softmin, "softmin(x, mask): softmax(-x).", FA_SOFTMIN)
+    FA_SPEC2(glu, "glu(a, b): a sigmoid(b), on the two halves of x.", "(),()->()", 2, 1, "fff")
+    FA_SPEC2(glu_backward, "glu_backward(g, a, b): (g sigmoid(b), g a sigmoid'(b)).",
+             "(),(),()->(),()", 3, 2, "fffff")
+    FA_SPEC2(maxout, "maxout(group): the maximum of a group of pieces.", "(p)->()", 1, 1, "ff")
+    FA_SPEC2(maxout_backward, "maxout_backward(g, group): g to the first arg-max.",
+             "(),(p)->(p)", 2, 1, "fff")
+    FA_SPEC2(sparsemax, "sparsemax(x): the Euclidean projection onto the simplex.",
+             "(n)->(n)", 1, 1, "ff")
+    FA_SPEC2(sparsemax_backward, "sparsemax_backward(g, y): g minus its mean over the support.",
+             "(n),(n)->(n)", 2, 1, "fff")
+};
+
+const int fa_gufunc_spec_count = (int)(sizeof fa_gufunc_specs / sizeof fa_gufunc_specs[0]);

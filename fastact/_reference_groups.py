@@ -1,0 +1,144 @@
+"""NumPy oracles for maxout, glu and sparsemax (the row-wise functions without a mask).
+
+Float64 results are computed in long double, narrower ones in float64, and
+rounded once. sparsemax uses the sorting algorithm of Martins & Astudillo
+(2016) -- a different route from the kernel's fixed-point iteration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def _float(name: str, *arrays: Any) -> tuple[list[np.ndarray], np.dtype, type]:
+    out = []
+    for a in arrays:
+        a = np.asarray(a)
+        if a.dtype.kind in "biu":
+            a = a.astype(np.result_type(a.dtype, np.float16))
+        if a.dtype.kind != "f" or a.dtype.itemsize > 8:
+            raise TypeError(f"fastact.{name}: unsupported dtype {a.dtype}")
+        out.append(a)
+    dtype = np.result_type(*out)
+    wp = np.longdouble if dtype == np.float64 else np.float64
+    return [a.astype(wp) for a in out], dtype, wp
+
+
+def _axis(name: str, ndim: int, axis: int) -> int:
+    if ndim == 0:
+        raise ValueError(f"fastact.{name}: needs an array with at least one dimension")
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(f"fastact.{name}: axis {axis} is out of bounds")
+    return axis % ndim
+
+
+def maxout(x: Any, pieces: int, axis: int = -1) -> np.ndarray:
+    """max over consecutive groups of ``pieces`` along ``axis``; NaN if a group has one.
+
+    >>> float(maxout(np.array([1.0, 3.0, 2.0, 0.0]), 2)[1])
+    2.0
+    """
+    (x,), dtype, _ = _float("maxout", x)
+    axis = _axis("maxout", x.ndim, axis)
+    n = x.shape[axis]
+    if not isinstance(pieces, (int, np.integer)) or pieces < 1 or n % pieces:
+        raise ValueError(f"fastact.maxout: pieces={pieces!r} must divide {n}")
+    moved = np.moveaxis(x, axis, -1)
+    groups = moved.reshape(*moved.shape[:-1], n // pieces, pieces)
+    with np.errstate(invalid="ignore"):
+        y = np.max(groups, axis=-1)  # np.max propagates NaN
+    return np.moveaxis(y, -1, axis).astype(dtype)
+
+
+def maxout_backward(grad_out: Any, x: Any, pieces: int, axis: int = -1) -> np.ndarray:
+    """grad_out routed to the first arg-max of each group (np.argmax: the first NaN)."""
+    (g, x), dtype, _ = _float("maxout", grad_out, x)
+    axis = _axis("maxout", x.ndim, axis)
+    n = x.shape[axis]
+    moved = np.moveaxis(x, axis, -1)
+    groups = moved.reshape(*moved.shape[:-1], n // pieces, pieces)
+    arg = np.argmax(groups, axis=-1)
+    onehot = np.arange(pieces) == arg[..., None]
+    gx = np.where(onehot, np.moveaxis(g, axis, -1)[..., None], 0)
+    return np.moveaxis(gx.reshape(*gx.shape[:-2], n), -1, axis).astype(dtype)
+
+
+def _halves(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    n = x.shape[axis]
+    if n % 2:
+        raise ValueError(f"fastact.glu: the length along axis {axis} must be even, got {n}")
+    return np.split(x, 2, axis=axis)
+
+
+def _sigmoid(b: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(b))
+    return np.where(b >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def glu(x: Any, axis: int = -1) -> np.ndarray:
+    """a * sigmoid(b), with (a, b) the two halves of x along ``axis``.
+
+    >>> glu(np.array([2.0, 0.0])).tolist()
+    [1.0]
+    """
+    (x,), dtype, _ = _float("glu", x)
+    a, b = _halves(x, _axis("glu", x.ndim, axis))
+    s = _sigmoid(b)
+    with np.errstate(invalid="ignore"):
+        return np.where(s == 0, 0 * s, a * s).astype(dtype)
+
+
+def glu_backward(grad_out: Any, x: Any, axis: int = -1) -> np.ndarray:
+    """(g sigmoid(b), g a sigmoid(b)(1 - sigmoid(b))), joined along ``axis``."""
+    (g, x), dtype, _ = _float("glu", grad_out, x)
+    axis = _axis("glu", x.ndim, axis)
+    a, b = _halves(x, axis)
+    s, c = _sigmoid(b), _sigmoid(-b)
+    with np.errstate(invalid="ignore"):
+        gb = g * np.where(s * c == 0, 0 * a, a * s * c)
+    return np.concatenate([g * s, gb], axis=axis).astype(dtype)
+
+
+def sparsemax(x: Any, axis: int = -1) -> np.ndarray:
+    """The Euclidean projection of each row onto the probability simplex.
+
+    Sort z descending, k = max{j : 1 + j z_(j) > sum_{i<=j} z_(i)},
+    tau = (sum_{i<=k} z_(i) - 1) / k, y = max(z - tau, 0). A row with a NaN,
+    or nothing but -inf, is NaN; +inf entries share the mass.
+
+    >>> sparsemax(np.array([0.1, 1.5, 0.2])).tolist()
+    [0.0, 1.0, 0.0]
+    """
+    (x,), dtype, wp = _float("sparsemax", x)
+    axis = _axis("sparsemax", x.ndim, axis)
+    z = np.moveaxis(x, axis, -1)
+    with np.errstate(all="ignore"):
+        m = np.max(z, axis=-1, keepdims=True)
+        finite = np.isfinite(m)
+        zs = np.where(finite, z - np.where(finite, m, 0), 0)
+        srt = -np.sort(-zs, axis=-1)
+        csum = np.cumsum(srt, axis=-1)
+        j = np.arange(1, z.shape[-1] + 1, dtype=wp)
+        k = np.sum(1 + j * srt > csum, axis=-1, keepdims=True)
+        k = np.maximum(k, 1)
+        tau = (np.take_along_axis(csum, k - 1, axis=-1) - 1) / k
+        y = np.maximum(zs - tau, 0)
+        n_inf = np.sum(z == np.inf, axis=-1, keepdims=True)
+        y = np.where(m == np.inf, np.where(z == np.inf, 1 / np.maximum(n_inf, 1), 0), y)
+        y = np.where(np.isnan(m) | (m == -np.inf), np.nan, y)
+    return np.moveaxis(y, -1, axis).astype(dtype)
+
+
+def sparsemax_backward(grad_out: Any, y: Any, axis: int = -1) -> np.ndarray:
+    """grad_out minus its mean over the support {y > 0}, 0 off it (NaN if y has a NaN)."""
+    (g, y), dtype, _ = _float("sparsemax", grad_out, y)
+    axis = _axis("sparsemax", y.ndim, axis)
+    support = y > 0
+    count = np.sum(support, axis=axis, keepdims=True)
+    with np.errstate(all="ignore"):
+        mean = np.sum(np.where(support, g, 0), axis=axis, keepdims=True) / np.maximum(count, 1)
+        gx = np.where(support, g - mean, 0)
+        gx = np.where(np.any(np.isnan(y), axis=axis, keepdims=True), np.nan, gx)
+    return gx.astype(dtype)

@@ -1,0 +1,196 @@
+"""Row-wise activations (softmax and relatives): axis (and mask) in, gufunc calls out.
+
+``fastact.softmax(x, axis=-1, where=mask)`` calls the generalized ufunc
+``softmax(x, mask)`` with its core dimension on ``axis`` (NumPy's ``axes=``),
+so any axis and any strides work without copies. ``where`` is a mask with
+JAX's meaning -- entries where it is False take no part (0 in the output,
+-inf for log_softmax) -- not the ufunc's "leave out untouched".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import _ufuncs
+from ._api import _as_float, _call
+from .registry import RowRecord
+
+
+class RowActivation:
+    """A compiled row-wise activation with its backward from the output.
+
+    ``f(x, axis=-1, where=None, out=None)`` and
+    ``f.backward(grad_out, y, axis=-1, where=None, out=None)``.
+    """
+
+    def __init__(self, record: RowRecord):
+        self.record = record
+        self.name = record.name
+        self._forward = getattr(_ufuncs, record.name)
+        self._backward = getattr(_ufuncs, record.name + "_backward")
+        self.__doc__ = _docstring(record)
+
+    def __repr__(self) -> str:
+        return f"<fastact row-wise activation {self.name!r}>"
+
+    def _axis(self, x: Any, axis: Any) -> int:
+        """``axis`` checked against x's dimensions, as a non-negative int."""
+        ndim = np.ndim(x)
+        if ndim == 0:
+            raise ValueError(f"fastact.{self.name}: needs an array with at least one dimension")
+        if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+            raise TypeError(f"fastact.{self.name}: axis must be an int, got {axis!r}")
+        if not -ndim <= axis < ndim:
+            raise np.exceptions.AxisError(
+                f"fastact.{self.name}: axis {axis} is out of bounds for an array of "
+                f"dimension {ndim}")
+        return int(axis) % ndim
+
+    def _core(self, x: Any, axis: Any, where: Any) -> tuple[list, np.ndarray]:
+        """The ``axes=`` argument and the mask broadcast to x's shape (a view, no copy)."""
+        axis, shape = self._axis(x, axis), np.shape(x)
+        try:
+            mask = np.broadcast_to(np.asarray(True if where is None else where, dtype=bool),
+                                   shape)
+        except ValueError as exc:
+            raise ValueError(f"fastact.{self.name}: where does not broadcast: {exc}") from None
+        return [(int(axis),)] * 3, mask
+
+    def __call__(self, x: ArrayLike, axis: int = -1, where: ArrayLike | None = None,
+                 out: np.ndarray | None = None) -> np.ndarray:
+        """f(x) along ``axis``; entries where ``where`` is False take no part."""
+        x = _as_float(x)
+        axes, mask = self._core(x, axis, where)
+        return _call(self.name, self._forward, (x, mask), {"axes": axes, "out": out})
+
+    def backward(self, grad_out: ArrayLike, y: ArrayLike, axis: int = -1,
+                 where: ArrayLike | None = None, out: np.ndarray | None = None) -> np.ndarray:
+        """The vector-Jacobian product from the output y = f(x) (x need not be kept)."""
+        grad_out, y = _as_float(grad_out), _as_float(y)
+        axes, mask = self._core(y, axis, where)
+        return _call(self.name, self._backward, (grad_out, y, mask),
+                     {"axes": [axes[0]] * 4, "out": out})
+
+
+class SoftmaxActivation(RowActivation):
+    """softmax, which also offers its full Jacobian (for teaching and checking)."""
+
+    def jacobian(self, x: ArrayLike, axis: int = -1) -> np.ndarray:
+        """dy_i/dx_j = y_i (delta_ij - y_j), shape (..., n, n) with the row axis moved last."""
+        y = np.moveaxis(self(x, axis=axis), axis, -1)
+        eye = np.eye(y.shape[-1], dtype=y.dtype)
+        return y[..., :, None] * (eye - y[..., None, :])
+
+
+class SparsemaxActivation(RowActivation):
+    """sparsemax: no mask (its zeros are exact already); backward from the output."""
+
+    def __call__(self, x: ArrayLike, axis: int = -1, out: np.ndarray | None = None) -> np.ndarray:
+        """The Euclidean projection of each row onto the probability simplex."""
+        x = _as_float(x)
+        axis = self._axis(x, axis)
+        return _call(self.name, self._forward, (x,), {"axes": [(axis,)] * 2, "out": out})
+
+    def backward(self, grad_out: ArrayLike, y: ArrayLike, axis: int = -1,
+                 out: np.ndarray | None = None) -> np.ndarray:
+        """grad_out minus its mean over the support {y > 0}, 0 off it."""
+        grad_out, y = _as_float(grad_out), _as_float(y)
+        axis = self._axis(y, axis)
+        return _call(self.name, self._backward, (grad_out, y), {"axes": [(axis,)] * 3,
+                                                                 "out": out})
+
+
+class GluActivation(RowActivation):
+    """glu: the first half of x along ``axis`` gated by the sigmoid of the second."""
+
+    def _halves(self, x: Any, axis: int) -> tuple[np.ndarray, np.ndarray, int]:
+        x = np.asarray(x)
+        axis = self._axis(x, axis)
+        n = x.shape[axis]
+        if n % 2:
+            raise ValueError(f"fastact.{self.name}: the length along axis {axis} must be "
+                             f"even, got {n}")
+        cut = [slice(None)] * x.ndim
+        first, second = list(cut), list(cut)
+        first[axis], second[axis] = slice(0, n // 2), slice(n // 2, n)
+        return x[tuple(first)], x[tuple(second)], axis
+
+    def __call__(self, x: ArrayLike, axis: int = -1, out: np.ndarray | None = None) -> np.ndarray:
+        """a * sigmoid(b) for the halves (a, b) of x along ``axis`` (views, no copies)."""
+        a, b, _ = self._halves(_as_float(x), axis)
+        return _call(self.name, self._forward, (a, b), {"out": out})
+
+    def backward(self, grad_out: ArrayLike, x: ArrayLike, axis: int = -1) -> np.ndarray:
+        """The gradient with respect to x (both halves), from grad_out and x."""
+        a, b, axis = self._halves(_as_float(x), axis)
+        ga, gb = _call(self.name, self._backward, (_as_float(grad_out), a, b), {})
+        return np.concatenate([ga, gb], axis=axis)
+
+
+class MaxoutActivation(RowActivation):
+    """maxout: the maximum over consecutive groups of ``pieces`` along ``axis``."""
+
+    def _groups(self, x: Any, pieces: Any, axis: Any) -> tuple[np.ndarray, int]:
+        """x with ``axis`` moved last and split into (groups, pieces): a view."""
+        x = np.asarray(x)
+        axis = self._axis(x, axis)
+        if not isinstance(pieces, (int, np.integer)) or isinstance(pieces, bool) or pieces < 1:
+            raise ValueError(f"fastact.{self.name}: pieces must be a positive int, "
+                             f"got {pieces!r}")
+        n = x.shape[axis]
+        if n % pieces:
+            raise ValueError(f"fastact.{self.name}: the length along axis {axis} ({n}) is "
+                             f"not a multiple of pieces={pieces}")
+        moved = np.moveaxis(x, axis, -1)
+        return moved.reshape(*moved.shape[:-1], n // pieces, int(pieces)), axis
+
+    def __call__(self, x: ArrayLike, pieces: int, axis: int = -1,
+                 out: np.ndarray | None = None) -> np.ndarray:
+        """The maximum of each group of ``pieces`` consecutive entries along ``axis``."""
+        groups, axis = self._groups(_as_float(x), pieces, axis)
+        kwargs = {} if out is None else {"out": np.moveaxis(out, axis, -1)}
+        y = _call(self.name, self._forward, (groups,), kwargs)
+        return out if out is not None else np.moveaxis(y, -1, axis)
+
+    def backward(self, grad_out: ArrayLike, x: ArrayLike, pieces: int,
+                 axis: int = -1) -> np.ndarray:
+        """grad_out routed to the first arg-max of each group, 0 elsewhere."""
+        groups, axis = self._groups(_as_float(x), pieces, axis)
+        g = np.moveaxis(np.asarray(_as_float(grad_out)), axis, -1)
+        gx = _call(self.name, self._backward, (g, groups), {})
+        return np.moveaxis(gx.reshape(*gx.shape[:-2], -1), -1, axis)
+
+
+def _docstring(record: RowRecord) -> str:
+    params = "".join(f", {p.name}" for p in record.params)
+    example = "".join(f", {p.name}={p.example!r}" for p in record.params)
+    where = ", where=None" if record.masked else ""
+    return "\n".join([
+        f"{record.name}(x{params}, axis=-1{where}, out=None)",
+        "",
+        f"y_i = {record.formula}",
+        f"backward(g, {'x' if record.backward_from == 'input' else 'y'}) = {record.backward}",
+        f"Output range: {record.output_range}.",
+        "",
+        f"Advantages: {record.advantages}",
+        f"Drawbacks: {record.drawbacks}",
+        f"Typical uses: {record.uses}",
+        "",
+        "Example",
+        "-------",
+        ">>> import numpy as np, fastact",
+        f">>> fastact.{record.name}(np.array([[1.0, 2.0, 3.0, 4.0]]){example}, axis=-1).ndim",
+        "2",
+    ])
+
+
+_CLASSES = {"softmax": SoftmaxActivation, "sparsemax": SparsemaxActivation,
+            "glu": GluActivation, "maxout": MaxoutActivation}
+
+
+def make(record: RowRecord) -> RowActivation:
+    """The object for a row-wise registry record."""
+    return _CLASSES.get(record.name, RowActivation)(record)
