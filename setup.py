@@ -96,7 +96,7 @@ class BuildExt(build_ext):
 
 extension = Extension(
     "fastact._ufuncs",
-    sources=["fastact/_ufuncs.pyx", "csrc/fa_loops.c", "csrc/fa_parallel.c"],
+    sources=["fastact/_ufuncs.pyx", "csrc/fa_loops.c", "csrc/fa_rowwise.c", "csrc/fa_parallel.c"],
     depends=sorted(glob.glob("csrc/*.h") + glob.glob("csrc/*.def")),  # the math is in headers
     include_dirs=["csrc", np.get_include()],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_25_API_VERSION")],
