@@ -158,15 +158,52 @@ FA_ROW_LOOPS(d)
 
 /* ---- glu, maxout, sparsemax ------------------------------------------- */
 
-/* glu on the two halves a, b (elementwise, "(),()->()"): a sigmoid(b); its
- * backward (g, a, b) -> (g sigmoid(b), g a sigmoid'(b)). NaN b gives NaN
- * without passing NaN to a comparison (which would raise the invalid flag). */
-FA_INLINE double fa_glu(double a, double b, double *s_out, double *ds_out)
+/* c * exp(t) for t <= 0, with one rounding in the subnormal range
+ * (fa_mul_exp_deep). Limits, never NaN from inf * 0: an infinite c times a
+ * positive exp(t) stays infinite; exp(-inf) is exactly 0, so the product is
+ * a signed zero (NaN only if c is NaN). */
+FA_INLINE double fa_scale_by_exp(double c, double t)
 {
-    double oms, s = fa_sigmoid_sd(fa_isnan(b) ? 0.0 : b, &oms);
-    *s_out = fa_isnan(b) ? b : s;
-    *ds_out = fa_isnan(b) ? b : s * oms;
-    return fa_isnan(b) ? b : fa_mul_sat(a, s);
+    if (t == -INFINITY)
+        return fa_isnan(c) ? c : copysign(0.0, c);
+    if (isinf(c))
+        return c;
+    return fa_mul_exp_deep(c, fa_dd_make(t, 0.0));
+}
+
+/* a * b, with 0 * inf the NaN IEEE gives but without raising the invalid flag */
+FA_INLINE double fa_mul_quiet(double a, double b)
+{
+    int indeterminate = (a == 0.0 && isinf(b)) || (isinf(a) && b == 0.0);
+    return indeterminate ? NAN : a * b;
+}
+
+/* glu on the two halves a, b (elementwise, "(),()->()"): a sigmoid(b), and
+ * the backward (g, a, b) -> (g sigmoid(b), g a sigmoid'(b)). Where sigmoid(b)
+ * (b < -700) or sigmoid'(b) = e^-|b| / (1 + e^-|b|)^2 (|b| > 700) are
+ * subnormal or zero they are applied as exponentials, so a = 1e300 still
+ * gets its 1e-135 and a = inf stays inf. A NaN b never meets a comparison
+ * (the invalid flag); NaN in a propagates. */
+FA_INLINE double fa_glu(double a, double b)
+{
+    if (fa_isnan(b))
+        return b;
+    if (b < FA_DEEP_TAIL)
+        return fa_scale_by_exp(a, b);
+    double oms;
+    return a * fa_sigmoid_sd(b, &oms); /* sigmoid(b) > 0 here */
+}
+
+FA_INLINE void fa_glu_backward(double g, double a, double b, double *ga, double *gb)
+{
+    if (fa_isnan(b)) {
+        *ga = *gb = b;
+        return;
+    }
+    double oms, s = fa_sigmoid_sd(b, &oms);
+    *ga = b < FA_DEEP_TAIL ? fa_scale_by_exp(g, b) : g * s;
+    double ga_ = fa_mul_quiet(g, a); /* times sigmoid'(b) */
+    *gb = fabs(b) > -FA_DEEP_TAIL ? fa_scale_by_exp(ga_, -fabs(b)) : ga_ * (s * oms);
 }
 
 /* The maximum of a row, NaN if it holds one; *arg = the first arg-max (or NaN). */
@@ -195,22 +232,29 @@ FA_INLINE double fa_glu(double a, double b, double *s_out, double *ds_out)
  * the support only shrinks, so it stops within n steps, usually 2 or 3.
  * No sorting and no buffer; the sums are double-double. */
 #define FA_SPARSEMAX_TAU(T)                                                                        \
-    static double fa_sparsemax_tau_##T(fa_row r, double m)                                         \
+    static fa_dd fa_sparsemax_tau_##T(fa_row r, double m)                                          \
     {                                                                                              \
-        double tau = -1.0;                                                                         \
+        fa_dd tau = {-1.0, 0.0};                                                                   \
         ptrdiff_t count = -1;                                                                      \
         for (ptrdiff_t step = 0; step <= r.n; step++) {                                            \
             fa_dd sum = {0.0, 0.0};                                                                \
             ptrdiff_t c = 0;                                                                       \
             for (ptrdiff_t k = 0; k < r.n; k++) {                                                  \
-                fa_dd z = fa_two_sum(FA_LOAD_##T(FA_ROW_AT(r, 0, k)), -m);                         \
-                if (z.hi > tau) {                                                                  \
+                double v = FA_LOAD_##T(FA_ROW_AT(r, 0, k));                                        \
+                if (!(v >= m - 2.0)) /* never in the support (tau >= -1): skip, no overflow */     \
+                    continue;                                                                      \
+                fa_dd z = fa_two_sum(v, -m);                                                       \
+                if (z.hi > tau.hi || (z.hi == tau.hi && z.lo > tau.lo)) {                          \
                     fa_dd_accumulate(&sum, z.hi);                                                  \
                     sum.lo += z.lo;                                                                \
                     c++;                                                                           \
                 }                                                                                  \
             }                                                                                      \
-            tau = ((sum.hi - 1.0) + sum.lo) / (double)c;                                           \
+            /* tau = (sum - 1) / c as a double-double: y = z - tau cancels near tau */             \
+            fa_dd t = fa_two_sum(sum.hi, -1.0);                                                    \
+            t.lo += sum.lo;                                                                        \
+            double q = t.hi / (double)c;                                                           \
+            tau = fa_dd_make(q, (fa_fma(-q, (double)c, t.hi) + t.lo) / (double)c);                 \
             if (c == count)                                                                        \
                 break;                                                                             \
             count = c;                                                                             \
@@ -223,19 +267,18 @@ FA_INLINE double fa_glu(double a, double b, double *s_out, double *ds_out)
     FA_SPARSEMAX_TAU(T)                                                                            \
     static void fa_glu_element_##T(char **args, const ptrdiff_t *steps, ptrdiff_t i)               \
     {                                                                                              \
-        double s, ds;                                                                              \
         double a = FA_LOAD_##T(args[0] + i * steps[0]);                                            \
         double b = FA_LOAD_##T(args[1] + i * steps[1]);                                            \
-        FA_STORE_##T(args[2] + i * steps[2], fa_glu(a, b, &s, &ds));                               \
+        FA_STORE_##T(args[2] + i * steps[2], fa_glu(a, b));                                        \
     }                                                                                              \
     static void fa_glu_backward_element_##T(char **args, const ptrdiff_t *steps, ptrdiff_t i)      \
     {                                                                                              \
-        double s, ds;                                                                              \
+        double ga, gb;                                                                             \
         double g = FA_LOAD_##T(args[0] + i * steps[0]);                                            \
         double a = FA_LOAD_##T(args[1] + i * steps[1]);                                            \
-        (void)fa_glu(a, FA_LOAD_##T(args[2] + i * steps[2]), &s, &ds);                             \
-        FA_STORE_##T(args[3] + i * steps[3], g * s);                                               \
-        FA_STORE_##T(args[4] + i * steps[4], g * fa_mul_sat(a, ds));                               \
+        fa_glu_backward(g, a, FA_LOAD_##T(args[2] + i * steps[2]), &ga, &gb);                      \
+        FA_STORE_##T(args[3] + i * steps[3], ga);                                                  \
+        FA_STORE_##T(args[4] + i * steps[4], gb);                                                  \
     }                                                                                              \
     static void fa_maxout_row_##T(fa_row r)                                                        \
     {                                                                                              \
@@ -257,13 +300,15 @@ FA_INLINE double fa_glu(double a, double b, double *s_out, double *ds_out)
         double m = fa_row_max_##T(r, 0, &arg);                                                     \
         for (ptrdiff_t k = 0; k < r.n; k++)                                                        \
             n_inf += FA_LOAD_##T(FA_ROW_AT(r, 0, k)) == INFINITY;                                  \
-        int finite = r.n > 0 && isfinite(m);                       \
-        double tau = finite ? fa_sparsemax_tau_##T(r, m) : 0.0;                                    \
+        int finite = r.n > 0 && isfinite(m);                                                       \
+        fa_dd tau = {0.0, 0.0};                                                                    \
+        if (finite)                                                                                \
+            tau = fa_sparsemax_tau_##T(r, m);                                                      \
         for (ptrdiff_t k = 0; k < r.n; k++) {                                                      \
             double v = FA_LOAD_##T(FA_ROW_AT(r, 0, k)), y;                                         \
             if (finite) {                                                                          \
-                fa_dd z = fa_two_sum(v, -m);                                                       \
-                y = fmax((z.hi - tau) + z.lo, 0.0);                                                \
+                fa_dd z = v >= m - 2.0 ? fa_two_sum(v, -m) : fa_dd_make(-2.0, 0.0);                \
+                y = fmax((z.hi - tau.hi) + (z.lo - tau.lo), 0.0);                                  \
             } else if (m == INFINITY) { /* the +inf entries share the mass */                     \
                 y = v == INFINITY ? 1.0 / (double)n_inf : 0.0;                                     \
             } else {                                                                               \

@@ -34,6 +34,18 @@ def _axis(name: str, ndim: int, axis: int) -> int:
     return axis % ndim
 
 
+def _groups(x: np.ndarray, pieces: Any, axis: int) -> tuple[np.ndarray, int]:
+    """x with ``axis`` last, split into (groups, pieces), after checking pieces."""
+    axis = _axis("maxout", x.ndim, axis)
+    n = x.shape[axis]
+    if (not isinstance(pieces, (int, np.integer)) or isinstance(pieces, bool) or pieces < 1
+            or n % pieces):
+        raise ValueError(f"fastact.maxout: pieces={pieces!r} must be a positive int dividing "
+                         f"the axis length {n}")
+    moved = np.moveaxis(x, axis, -1)
+    return moved.reshape(*moved.shape[:-1], n // pieces, pieces), axis
+
+
 def maxout(x: Any, pieces: int, axis: int = -1) -> np.ndarray:
     """max over consecutive groups of ``pieces`` along ``axis``; NaN if a group has one.
 
@@ -41,12 +53,9 @@ def maxout(x: Any, pieces: int, axis: int = -1) -> np.ndarray:
     2.0
     """
     (x,), dtype, _ = _float("maxout", x)
-    axis = _axis("maxout", x.ndim, axis)
-    n = x.shape[axis]
-    if not isinstance(pieces, (int, np.integer)) or pieces < 1 or n % pieces:
-        raise ValueError(f"fastact.maxout: pieces={pieces!r} must divide {n}")
-    moved = np.moveaxis(x, axis, -1)
-    groups = moved.reshape(*moved.shape[:-1], n // pieces, pieces)
+    groups, axis = _groups(x, pieces, axis)
+    if groups.size == 0:
+        return np.moveaxis(np.empty(groups.shape[:-1], dtype), -1, axis)
     with np.errstate(invalid="ignore"):
         y = np.max(groups, axis=-1)  # np.max propagates NaN
     return np.moveaxis(y, -1, axis).astype(dtype)
@@ -55,13 +64,16 @@ def maxout(x: Any, pieces: int, axis: int = -1) -> np.ndarray:
 def maxout_backward(grad_out: Any, x: Any, pieces: int, axis: int = -1) -> np.ndarray:
     """grad_out routed to the first arg-max of each group (np.argmax: the first NaN)."""
     (g, x), dtype, _ = _float("maxout", grad_out, x)
-    axis = _axis("maxout", x.ndim, axis)
+    groups, axis = _groups(x, pieces, axis)
     n = x.shape[axis]
-    moved = np.moveaxis(x, axis, -1)
-    groups = moved.reshape(*moved.shape[:-1], n // pieces, pieces)
+    if groups.size == 0:
+        return np.zeros(x.shape, dtype)
     arg = np.argmax(groups, axis=-1)
     onehot = np.arange(pieces) == arg[..., None]
-    gx = np.where(onehot, np.moveaxis(g, axis, -1)[..., None], 0)
+    out_shape = list(x.shape)
+    out_shape[axis] = n // pieces
+    g = np.moveaxis(np.broadcast_to(g, out_shape), axis, -1)
+    gx = np.where(onehot, g[..., None], 0)
     return np.moveaxis(gx.reshape(*gx.shape[:-2], n), -1, axis).astype(dtype)
 
 
@@ -80,25 +92,35 @@ def _sigmoid(b: np.ndarray) -> np.ndarray:
 def glu(x: Any, axis: int = -1) -> np.ndarray:
     """a * sigmoid(b), with (a, b) the two halves of x along ``axis``.
 
+    Computed in long double whatever the dtype, so that sigmoid(b) is still
+    positive where the result a * sigmoid(b) is (a = inf, b = -800 gives inf);
+    inf * 0 (b = -inf) is NaN.
+
     >>> glu(np.array([2.0, 0.0])).tolist()
     [1.0]
     """
     (x,), dtype, _ = _float("glu", x)
-    a, b = _halves(x, _axis("glu", x.ndim, axis))
-    s = _sigmoid(b)
-    with np.errstate(invalid="ignore"):
-        return np.where(s == 0, 0 * s, a * s).astype(dtype)
+    a, b = (h.astype(np.longdouble) for h in _halves(x, _axis("glu", x.ndim, axis)))
+    return _times(a, _sigmoid(b)).astype(dtype)
+
+
+def _times(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a * b with 0 * inf = 0 (sigmoid(-inf) is exactly 0): limits, not NaN."""
+    with np.errstate(all="ignore"):
+        zero = ((a == 0) | (b == 0)) & ~np.isnan(a) & ~np.isnan(b)
+        return np.where(zero, 0 * np.sign(a) * np.sign(b), a * b)
 
 
 def glu_backward(grad_out: Any, x: Any, axis: int = -1) -> np.ndarray:
     """(g sigmoid(b), g a sigmoid(b)(1 - sigmoid(b))), joined along ``axis``."""
     (g, x), dtype, _ = _float("glu", grad_out, x)
     axis = _axis("glu", x.ndim, axis)
-    a, b = _halves(x, axis)
+    a, b = (h.astype(np.longdouble) for h in _halves(x, axis))
+    g = g.astype(np.longdouble)
     s, c = _sigmoid(b), _sigmoid(-b)
-    with np.errstate(invalid="ignore"):
-        gb = g * np.where(s * c == 0, 0 * a, a * s * c)
-    return np.concatenate([g * s, gb], axis=axis).astype(dtype)
+    with np.errstate(all="ignore"):
+        ga = g * a  # 0 * inf: NaN, as IEEE
+    return np.concatenate([_times(g, s), _times(ga, s * c)], axis=axis).astype(dtype)
 
 
 def sparsemax(x: Any, axis: int = -1) -> np.ndarray:
@@ -113,6 +135,8 @@ def sparsemax(x: Any, axis: int = -1) -> np.ndarray:
     """
     (x,), dtype, wp = _float("sparsemax", x)
     axis = _axis("sparsemax", x.ndim, axis)
+    if x.shape[axis] == 0:
+        return x.astype(dtype)
     z = np.moveaxis(x, axis, -1)
     with np.errstate(all="ignore"):
         m = np.max(z, axis=-1, keepdims=True)

@@ -159,9 +159,16 @@ class MaxoutActivation(RowActivation):
                  axis: int = -1) -> np.ndarray:
         """grad_out routed to the first arg-max of each group, 0 elsewhere."""
         groups, axis = self._groups(_as_float(x), pieces, axis)
-        g = np.moveaxis(np.asarray(_as_float(grad_out)), axis, -1)
+        out_shape = list(np.shape(x))
+        out_shape[axis] = groups.shape[-2]
+        try:  # grad_out has the output's shape (a scalar broadcasts)
+            g = np.moveaxis(np.broadcast_to(_as_float(grad_out), out_shape), axis, -1)
+        except ValueError as exc:
+            raise ValueError(f"fastact.{self.name}: grad_out does not match the output: "
+                             f"{exc}") from None
         gx = _call(self.name, self._backward, (g, groups), {})
-        return np.moveaxis(gx.reshape(*gx.shape[:-2], -1), -1, axis)
+        flat = gx.reshape(*gx.shape[:-2], gx.shape[-2] * gx.shape[-1])
+        return np.moveaxis(flat, -1, axis)
 
 
 def _docstring(record: RowRecord) -> str:

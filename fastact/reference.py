@@ -556,21 +556,45 @@ class RowActivation:
 
 for _name in registry.names(include_aliases=True):
     globals()[_name] = _make(registry.get(_name))
-class UnmaskedRowActivation(RowActivation):
-    """The oracle of sparsemax, glu and maxout: no mask; parameters before ``axis``."""
+class SparsemaxActivation(RowActivation):
+    """The oracle of sparsemax (sorting algorithm); fastact's signatures."""
 
-    def __call__(self, x: Any, *params: Any, axis: int = -1, out: Any = None):
-        """f(x) along ``axis``."""
-        return _deliver(self.name, [self._forward(x, *params, axis=axis)], out, True, 1)
+    def __call__(self, x: Any, axis: int = -1, out: Any = None):
+        """The projection of each row onto the simplex."""
+        return _deliver(self.name, [self._forward(x, axis)], out, True, 1)
 
-    def backward(self, grad_out: Any, x_or_y: Any, *params: Any, axis: int = -1,
-                 out: Any = None):
-        """The gradient with respect to x (from y for sparsemax, from x otherwise)."""
-        result = self._backward(grad_out, x_or_y, *params, axis=axis)
-        return _deliver(self.name, [result], out, True, 1)
+    def backward(self, grad_out: Any, y: Any, axis: int = -1, out: Any = None):
+        """grad_out minus its mean over the support {y > 0}, 0 off it."""
+        return _deliver(self.name, [self._backward(grad_out, y, axis)], out, True, 1)
 
 
+class GluActivation(RowActivation):
+    """The oracle of glu; fastact's signatures."""
+
+    def __call__(self, x: Any, axis: int = -1, out: Any = None):
+        """a * sigmoid(b) for the halves (a, b) of x along ``axis``."""
+        return _deliver(self.name, [self._forward(x, axis)], out, True, 1)
+
+    def backward(self, grad_out: Any, x: Any, axis: int = -1):
+        """The gradient with respect to x (both halves)."""
+        return self._backward(grad_out, x, axis)
+
+
+class MaxoutActivation(RowActivation):
+    """The oracle of maxout; fastact's signatures."""
+
+    def __call__(self, x: Any, pieces: int, axis: int = -1, out: Any = None):
+        """The maximum of each group of ``pieces`` along ``axis``."""
+        return _deliver(self.name, [self._forward(x, pieces, axis)], out, True, 1)
+
+    def backward(self, grad_out: Any, x: Any, pieces: int, axis: int = -1):
+        """grad_out routed to the first arg-max of each group."""
+        return self._backward(grad_out, x, pieces, axis)
+
+
+_ROW_CLASSES = {"sparsemax": SparsemaxActivation, "glu": GluActivation,
+                "maxout": MaxoutActivation}
 for _row in registry.ROWWISE:
-    globals()[_row.name] = (RowActivation if _row.masked else UnmaskedRowActivation)(_row)
+    globals()[_row.name] = _ROW_CLASSES.get(_row.name, RowActivation)(_row)
 
 __all__ = registry.names(include_aliases=True) + registry.rowwise_names()
