@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ulp import ulp_error
+from ulp import rows_last, ulp_error, ulp_of, underflowed
 
 import fastact
 from fastact import _reference_rowwise as ref
@@ -63,24 +63,6 @@ def fast(name):
 def zero_of(name):
     """What a masked-out entry gets."""
     return -np.inf if name == "log_softmax" else 0.0
-
-
-def rows_last(a, axis):
-    return np.moveaxis(np.asarray(a), axis, -1)
-
-
-def ulp_of(value, dtype) -> np.ndarray:
-    """One unit in the last place of ``dtype`` at |value| (the measure of fastact._ulp)."""
-    info = np.finfo(dtype)
-    mag = np.abs(np.asarray(value, dtype=LD))
-    with np.errstate(all="ignore"):
-        e = np.floor(np.log2(np.where((mag > 0) & np.isfinite(mag), mag, 1)))
-        return np.maximum(np.exp2(e - info.nmant), LD(info.smallest_subnormal))
-
-
-def underflowed(want, dtype) -> np.ndarray:
-    """Entries whose true value is below the normal range (0 included): not held to ULPs."""
-    return np.abs(np.asarray(want, dtype=LD)) < LD(np.finfo(dtype).tiny)
 
 
 # ---- the oracle against mpmath ------------------------------------------------------------
