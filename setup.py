@@ -3,10 +3,17 @@
 OpenMP is probed by compiling, linking and running a tiny program with the
 compiler's flag. Without it the build goes on single-threaded and says so;
 FASTACT_REQUIRE_OPENMP=1 turns that into an error (CI sets it).
+
+The kernels (KERNEL_SOURCES) are compiled once per dispatch level, each with
+its own instruction-set flags and FA_LEVEL naming its tables; fastact picks
+the best level the running CPU supports at import. Nothing here targets the
+build machine (no -march=native): a wheel runs on any x86-64 CPU.
 """
 
+import concurrent.futures
 import glob
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -24,6 +31,23 @@ from setuptools.command.build_ext import build_ext
 # every build rounds identically. -fno-math-errno: libm calls have no side
 # effects, so unused results can be dropped.
 BASE_FLAGS = ["-O2", "-std=c99", "-ffp-contract=off", "-fno-math-errno"]
+KERNEL_SOURCES = {
+    # -O3 for the vectorizer; -fno-trapping-math lets it turn the kernels'
+    # branches into selects that compute both sides. Values are unchanged
+    # (NaNs are honoured, nothing is reassociated); only the hardware FP
+    # flags stop meaning anything, so these loops compute the overflow flag
+    # themselves (fa_loop_util.h). GCC's if-conversion stops at 4-way merges
+    # by default; the kernels have more.
+    "csrc/fa_loops.c": ["-O3", "-fno-trapping-math", "--param=max-tree-if-conversion-phi-args=32",
+                        "-g0"],  # no debug info: it would be most of the library's size
+    # row-wise loops: the hardware flags are the reported ones, trapping math stays
+    "csrc/fa_rowwise.c": ["-O3", "-g0"],
+}
+# Dispatch levels after the baseline: (name, flags), x86-64 only.
+X86_LEVELS = [
+    ("avx2", ["-mavx2", "-mfma"]),
+    ("avx512", ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma"]),
+]
 OPENMP_PROBE = textwrap.dedent(
     """
     #include <omp.h>
@@ -64,6 +88,31 @@ def openmp_flags(compiler_cmd):
     return None
 
 
+def accepts_flags(compiler_cmd, flags):
+    """Whether the compiler builds a trivial file with these flags."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "probe.c")
+        with open(src, "w") as f:
+            f.write("int main(void) { return 0; }\n")
+        try:
+            subprocess.run(
+                [*compiler_cmd, *flags, "-c", src, "-o", os.path.join(tmp, "probe.o")],
+                check=True,
+                capture_output=True,
+            )
+        except (OSError, subprocess.CalledProcessError):
+            return False
+    return True
+
+
+def dispatch_levels(compiler_cmd):
+    """The (name, flags) levels to compile: the baseline, then what x86-64 adds."""
+    levels = [("baseline", [])]
+    if platform.machine().lower() in ("x86_64", "amd64"):
+        levels += [(n, f) for n, f in X86_LEVELS if accepts_flags(compiler_cmd, f)]
+    return levels
+
+
 class BuildExt(build_ext):
     def build_extensions(self):
         compiler = self.compiler.compiler_so if hasattr(self.compiler, "compiler_so") else None
@@ -81,23 +130,53 @@ class BuildExt(build_ext):
             cflags, lflags = [], []
         else:
             cflags, lflags = found
+        levels = dispatch_levels(cc)
+        # a flag this compiler does not know (GCC's --param on clang) is dropped
+        kernel_flags = {
+            src: [f for f in extra if accepts_flags(cc, [f])] for src, extra in KERNEL_SOURCES.items()
+        }
         config = {
             "compiler": " ".join(cc),
             "openmp": found is not None,
             "cflags": " ".join(BASE_FLAGS + cflags),
+            "kernel_cflags": {src: " ".join(extra) for src, extra in kernel_flags.items()},
+            "levels": {name: " ".join(flags) or "(none)" for name, flags in levels},
         }
         for ext in self.extensions:
             ext.extra_compile_args = BASE_FLAGS + cflags
             ext.extra_link_args = lflags
             quoted = '"{}"'.format(repr(config).replace('"', "'"))
             ext.define_macros.append(("FASTACT_BUILD_CONFIG", quoted))
+            # one compiler process per level and source at a time, in parallel
+            with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+                jobs = [
+                    pool.submit(self.compile_level, ext, name, src, BASE_FLAGS + cflags + extra + flags)
+                    for name, flags in levels
+                    for src, extra in kernel_flags.items()
+                ]
+                for job in jobs:
+                    ext.extra_objects += job.result()
+            for name, _ in levels[1:]:
+                ext.define_macros.append((f"FA_HAVE_{name.upper()}", "1"))
         super().build_extensions()
+
+    def compile_level(self, ext, name, source, flags):
+        """Compile one kernel source for one dispatch level; return its object file."""
+        return self.compiler.compile(
+            [source],
+            output_dir=os.path.join(self.build_temp, "level_" + name),
+            macros=[*ext.define_macros, ("FA_LEVEL", name)],
+            include_dirs=ext.include_dirs,
+            extra_postargs=flags,
+            depends=ext.depends,
+        )
 
 
 extension = Extension(
     "fastact._ufuncs",
-    sources=["fastact/_ufuncs.pyx", "csrc/fa_loops.c", "csrc/fa_rowwise.c", "csrc/fa_parallel.c"],
-    depends=sorted(glob.glob("csrc/*.h") + glob.glob("csrc/*.def")),  # the math is in headers
+    sources=["fastact/_ufuncs.pyx", "csrc/fa_dispatch.c", "csrc/fa_parallel.c"],
+    # the math is in headers; the kernel sources are compiled per level (BuildExt)
+    depends=sorted(glob.glob("csrc/*.h") + glob.glob("csrc/*.def") + list(KERNEL_SOURCES)),
     include_dirs=["csrc", np.get_include()],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_25_API_VERSION")],
     libraries=["m"] if sys.platform != "win32" else [],

@@ -278,7 +278,7 @@ FA_INLINE double fa_act_log_sigmoid_from_output(double y, const double *p)
 FA_INLINE double fa_act_tanh(double x, const double *p, double *d)
 {
     (void)p;
-    double e = fa_exp(-2.0 * fmin(fabs(x), FA_SATURATE)); /* no overflow flag at |x| = max */
+    double e = fa_exp(-2.0 * fa_min(fabs(x), FA_SATURATE)); /* no overflow flag at |x| = max */
     double den = 1.0 + e;
     *d = 4.0 * e / (den * den); /* 1 - tanh^2 without the cancellation */
     return fa_tanh(x);
@@ -490,7 +490,7 @@ FA_INLINE double fa_act_celu(double x, const double *p, double *d)
 {
     double a = p[0];
     /* below -SATURATE |alpha| the result has saturated: clamp, so x/alpha cannot overflow */
-    double xn = x > 0.0 ? 0.0 : fmax(x, -FA_SATURATE * fabs(a));
+    double xn = x > 0.0 ? 0.0 : fa_max(x, -FA_SATURATE * fabs(a));
     double q = xn / a;
     fa_dd qd = fa_dd_make(q, fa_fma(-q, a, xn) / a);
     *d = x > 0.0 ? 1.0 : fa_exp_dd(qd);

@@ -12,6 +12,7 @@
  * rounded once on store. Any strides; OpenMP splits long loops statically.
  */
 #include "fa_activations.h"
+#include "fa_costs.h"
 #include "fa_loop_util.h"
 #include "fa_loops.h"
 
@@ -22,59 +23,114 @@
 #define FA_IF(flag, ...) FA_IF_##flag(__VA_ARGS__)
 #define FA_UNLESS(flag, ...) FA_UNLESS_##flag(__VA_ARGS__)
 
-/* ---- element bodies: i is the element index ------------------------- */
+/* ---- element bodies: i is the element index --------------------------- */
 
-#define FA_AT(k) (args[k] + i * steps[k])
-#define FA_PARAMS(T, NP, FIRST)                                                                    \
+/* Where argument k of element i is. A contiguous loop has unit steps for the
+ * arrays and step 0 for the parameters, all as constants, so the compiler
+ * can vectorize it; a strided loop takes NumPy's steps. FIRST is the index of
+ * the first parameter, NP their number. */
+#define FA_SIZE_e 2
+#define FA_SIZE_f 4
+#define FA_SIZE_d 8
+#define FA_AT_strided(k, T, FIRST, NP) (args[k] + i * steps[k])
+#define FA_AT_contiguous(k, T, FIRST, NP)                                                          \
+    (args[k] + i * (((k) >= (FIRST) && (k) < (FIRST) + (NP)) ? 0 : FA_SIZE_##T))
+#define FA_IN(MODE, T, FIRST, NP, k) FA_LOAD_##T(FA_AT_##MODE(k, T, FIRST, NP))
+/* Store v as argument k; the value is the stored one, widened. */
+#define FA_OUT(MODE, T, FIRST, NP, k, v) fa_store_##T(FA_AT_##MODE(k, T, FIRST, NP), v)
+/* An overflow (FA_FOR_EACH_ELEMENT): a stored value is infinite while the
+ * element's inputs were all finite. One comparison per element, of the
+ * larger output: GCC 12 vectorizes that, not two flags or-ed together. */
+#define FA_NOTE_OVERFLOW(stored1, stored2)                                                         \
+    overflow |= (fa_max(fabs(stored1), fabs(stored2)) > DBL_MAX) & finite;
+
+#define FA_PARAMS(MODE, T, FIRST, NP)                                                              \
     double p[2] = {0.0, 0.0};                                                                      \
-    for (int k = 0; k < (NP); k++)                                                                 \
-        p[k] = FA_LOAD_##T(FA_AT((FIRST) + k));
+    if ((NP) > 0)                                                                                  \
+        p[0] = FA_IN(MODE, T, FIRST, NP, FIRST);                                                   \
+    if ((NP) > 1)                                                                                  \
+        p[1] = FA_IN(MODE, T, FIRST, NP, (FIRST) + 1);                                             \
+    int finite = fa_isfinite(p[0]) & fa_isfinite(p[1]);
 
 /* NaN in gives NaN out, whatever the definition does with it; definitions
- * see 0 instead of NaN, since an ordered comparison with NaN (x > 0) would
- * raise the invalid flag, which NumPy reports as a warning. */
+ * see 0 instead of NaN, so that their branches are those of a number. */
 #define FA_NAN_PASS(x, v) (fa_isnan(x) ? (x) : (v))
+#define FA_NAN_PASS_ALT(x, v) (fa_isnan_alt(x) ? (x) : (v))
 #define FA_NOT_NAN(x) (fa_isnan(x) ? 0.0 : (x))
 
-#define FA_BODY_forward(NAME, NP, T)                                                               \
-    FA_PARAMS(T, NP, 1)                                                                            \
-    double x = FA_LOAD_##T(FA_AT(0)), d;                                                           \
+#define FA_BODY_forward(NAME, NP, T, MODE)                                                         \
+    FA_PARAMS(MODE, T, 1, NP)                                                                      \
+    double x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
+    finite &= fa_isfinite(x);                                                                      \
     double y = fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                \
-    FA_STORE_##T(FA_AT(1 + (NP)), FA_NAN_PASS(x, y));
+    FA_NOTE_OVERFLOW(FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_NAN_PASS(x, y)), 0.0)
 
-#define FA_BODY_grad(NAME, NP, T)                                                                  \
-    FA_PARAMS(T, NP, 1)                                                                            \
-    double x = FA_LOAD_##T(FA_AT(0)), d;                                                           \
+#define FA_BODY_grad(NAME, NP, T, MODE)                                                            \
+    FA_PARAMS(MODE, T, 1, NP)                                                                      \
+    double x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
+    finite &= fa_isfinite(x);                                                                      \
     (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                     \
-    FA_STORE_##T(FA_AT(1 + (NP)), FA_NAN_PASS(x, d));
+    FA_NOTE_OVERFLOW(FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_NAN_PASS(x, d)), 0.0)
 
-#define FA_BODY_value_and_grad(NAME, NP, T)                                                        \
-    FA_PARAMS(T, NP, 1)                                                                            \
-    double x = FA_LOAD_##T(FA_AT(0)), d;                                                           \
+#define FA_BODY_value_and_grad(NAME, NP, T, MODE)                                                  \
+    FA_PARAMS(MODE, T, 1, NP)                                                                      \
+    double x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
+    finite &= fa_isfinite(x);                                                                      \
     double y = fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                \
-    FA_STORE_##T(FA_AT(1 + (NP)), FA_NAN_PASS(x, y));                                              \
-    FA_STORE_##T(FA_AT(2 + (NP)), FA_NAN_PASS(x, d));
+    double stored_y = FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_NAN_PASS(x, y));                         \
+    double stored_d = FA_OUT(MODE, T, 1, NP, 2 + (NP), FA_NAN_PASS_ALT(x, d));                     \
+    FA_NOTE_OVERFLOW(stored_y, stored_d)
 
-#define FA_BODY_backward(NAME, NP, T)                                                              \
-    FA_PARAMS(T, NP, 2)                                                                            \
-    double g = FA_LOAD_##T(FA_AT(0)), x = FA_LOAD_##T(FA_AT(1)), d;                                \
+#define FA_BODY_backward(NAME, NP, T, MODE)                                                        \
+    FA_PARAMS(MODE, T, 2, NP)                                                                      \
+    double g = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1), d;                          \
+    finite &= fa_isfinite(g) & fa_isfinite(x);                                                     \
     (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                     \
-    FA_STORE_##T(FA_AT(2 + (NP)), g * FA_NAN_PASS(x, d));
+    FA_NOTE_OVERFLOW(FA_OUT(MODE, T, 2, NP, 2 + (NP), g * FA_NAN_PASS(x, d)), 0.0)
 
-#define FA_BODY_backward_param(NAME, NP, T)                                                        \
-    FA_PARAMS(T, NP, 2)                                                                            \
-    double g = FA_LOAD_##T(FA_AT(0)), x = FA_LOAD_##T(FA_AT(1)), d;                                \
+#define FA_BODY_backward_param(NAME, NP, T, MODE)                                                  \
+    FA_PARAMS(MODE, T, 2, NP)                                                                      \
+    double g = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1), d;                          \
+    finite &= fa_isfinite(g) & fa_isfinite(x);                                                     \
     (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                     \
-    FA_STORE_##T(FA_AT(2 + (NP)), g * FA_NAN_PASS(x, d));                                          \
-    FA_STORE_##T(FA_AT(3 + (NP)), g * FA_NAN_PASS(x, fa_act_##NAME##_dparam(FA_NOT_NAN(x), p)));
+    double stored_gx = FA_OUT(MODE, T, 2, NP, 2 + (NP), g * FA_NAN_PASS(x, d));                    \
+    double stored_gp = FA_OUT(MODE, T, 2, NP, 3 + (NP),                                            \
+                              g * FA_NAN_PASS_ALT(x, fa_act_##NAME##_dparam(FA_NOT_NAN(x), p)));   \
+    FA_NOTE_OVERFLOW(stored_gx, stored_gp)
 
-#define FA_BODY_backward_from_output(NAME, NP, T)                                                  \
-    FA_PARAMS(T, NP, 2)                                                                            \
-    double g = FA_LOAD_##T(FA_AT(0)), y = FA_LOAD_##T(FA_AT(1));                                   \
-    FA_STORE_##T(FA_AT(2 + (NP)),                                                                  \
-                 g * FA_NAN_PASS(y, fa_act_##NAME##_from_output(FA_NOT_NAN(y), p)));
+#define FA_BODY_backward_from_output(NAME, NP, T, MODE)                                            \
+    FA_PARAMS(MODE, T, 2, NP)                                                                      \
+    double g = FA_IN(MODE, T, 2, NP, 0), y = FA_IN(MODE, T, 2, NP, 1);                             \
+    finite &= fa_isfinite(g) & fa_isfinite(y);                                                     \
+    FA_NOTE_OVERFLOW(FA_OUT(MODE, T, 2, NP, 2 + (NP),                                              \
+                            g * FA_NAN_PASS(y, fa_act_##NAME##_from_output(FA_NOT_NAN(y), p))),    \
+                     0.0)
 
 /* ---- loops ------------------------------------------------------------ */
+
+/* Index of the first parameter, and the number of arguments, per operation. */
+#define FA_FIRST_forward 1
+#define FA_FIRST_grad 1
+#define FA_FIRST_value_and_grad 1
+#define FA_FIRST_backward 2
+#define FA_FIRST_backward_param 2
+#define FA_FIRST_backward_from_output 2
+#define FA_NOUT_forward 1
+#define FA_NOUT_grad 1
+#define FA_NOUT_value_and_grad 2
+#define FA_NOUT_backward 1
+#define FA_NOUT_backward_param 2
+#define FA_NOUT_backward_from_output 1
+
+/* Unit steps for the arrays, step 0 for the parameters (scalars broadcast). */
+static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first, int np,
+                                   ptrdiff_t size)
+{
+    for (int k = 0; k < nargs; k++)
+        if (steps[k] != ((k >= first && k < first + np) ? 0 : size))
+            return 0;
+    return 1;
+}
 
 #define FA_LOOP(NAME, NP, OP, T)                                                                   \
     static void fa_loop_##NAME##_##OP##_##T(char **args, const ptrdiff_t *dimensions,              \
@@ -82,7 +138,12 @@
     {                                                                                              \
         (void)data;                                                                                \
         const ptrdiff_t n = dimensions[0];                                                         \
-        FA_FOR_EACH(n, n, FA_BODY_##OP(NAME, NP, T))                                                  \
+        const int nargs = FA_FIRST_##OP + (NP) + FA_NOUT_##OP;                                     \
+        if (fa_is_contiguous(steps, nargs, FA_FIRST_##OP, NP, FA_SIZE_##T)) {                      \
+            FA_FOR_EACH_ELEMENT(n, fa_cost_##NAME * n, FA_BODY_##OP(NAME, NP, T, contiguous))              \
+        } else {                                                                                   \
+            FA_FOR_EACH_ELEMENT(n, fa_cost_##NAME * n, FA_BODY_##OP(NAME, NP, T, strided))                 \
+        }                                                                                          \
     }
 
 #define FA_LOOPS(NAME, NP, OP) FA_LOOP(NAME, NP, OP, e) FA_LOOP(NAME, NP, OP, f) FA_LOOP(NAME, NP, OP, d)
@@ -123,9 +184,10 @@
                   #NAME "_backward_from_output(g, y, *params): g f'(x) from y = f(x)." FA_SEE(NAME), \
                   2 + (NP), 1, NAME, backward_from_output))
 
-const fa_ufunc_spec fa_ufunc_specs[] = {
+const fa_ufunc_spec FA_LEVELED(fa_ufunc_specs)[] = {
 #include "fa_activations.def"
 };
 #undef FA_ACTIVATION
 
-const int fa_ufunc_spec_count = (int)(sizeof fa_ufunc_specs / sizeof fa_ufunc_specs[0]);
+const int FA_LEVELED(fa_ufunc_spec_count) =
+    (int)(sizeof FA_LEVELED(fa_ufunc_specs) / sizeof FA_LEVELED(fa_ufunc_specs)[0]);

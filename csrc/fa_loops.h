@@ -22,8 +22,6 @@ typedef struct {
     fa_loop_fn loops[FA_NTYPES]; /* float16, float32, float64 */
 } fa_ufunc_spec;
 
-extern const fa_ufunc_spec fa_ufunc_specs[];
-extern const int fa_ufunc_spec_count;
 
 /* Generalized ufuncs (fa_rowwise.c): arg_types has one letter per argument,
  * 'f' for the loop's float type and '?' for bool; kind is passed to the
@@ -38,7 +36,15 @@ typedef struct {
     int kind;
 } fa_gufunc_spec;
 
-extern const fa_gufunc_spec fa_gufunc_specs[];
-extern const int fa_gufunc_spec_count;
+
+/* fa_loops.c and fa_rowwise.c are compiled once per dispatch level
+ * (setup.py), with FA_LEVEL naming the level; their tables carry it as a
+ * suffix (fa_ufunc_specs_avx2, ...) and fa_dispatch.c picks one at import. */
+#ifndef FA_LEVEL
+#define FA_LEVEL baseline
+#endif
+#define FA_PASTE_(a, b) a##_##b
+#define FA_PASTE(a, b) FA_PASTE_(a, b)
+#define FA_LEVELED(name) FA_PASTE(name, FA_LEVEL)
 
 #endif /* FA_LOOPS_H */

@@ -411,7 +411,7 @@ FA_GROUP_LOOPS(d)
 #define FA_SPEC2(NAME, DOC, SIG, NIN, NOUT, TYPES)                                                 \
     {#NAME, DOC, SIG, NIN, NOUT, TYPES, {fa_gloop_##NAME##_e, fa_gloop_##NAME##_f, fa_gloop_##NAME##_d}, 0},
 
-const fa_gufunc_spec fa_gufunc_specs[] = {
+const fa_gufunc_spec FA_LEVELED(fa_gufunc_specs)[] = {
     FA_GUFUNC(softmax, "softmax(x, mask): exp(x - max) / sum, along the core axis.", FA_SOFTMAX)
     FA_GUFUNC(log_softmax, "log_softmax(x, mask): x - max - log(sum exp(x - max)).",
               FA_LOG_SOFTMAX)
@@ -428,4 +428,5 @@ const fa_gufunc_spec fa_gufunc_specs[] = {
              "(n),(n)->(n)", 2, 1, "fff")
 };
 
-const int fa_gufunc_spec_count = (int)(sizeof fa_gufunc_specs / sizeof fa_gufunc_specs[0]);
+const int FA_LEVELED(fa_gufunc_spec_count) =
+    (int)(sizeof FA_LEVELED(fa_gufunc_specs) / sizeof FA_LEVELED(fa_gufunc_specs)[0]);

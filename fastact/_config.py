@@ -45,6 +45,9 @@ def config() -> dict:
     return {
         "compiler": build.get("compiler", "unknown"),
         "cflags": build.get("cflags", "unknown"),
+        "dispatch": _ufuncs.DISPATCH_LEVEL,
+        "supported": ", ".join(_ufuncs.supported_levels()),
+        "compiled": ", ".join(f"{k} ({v})" for k, v in _ufuncs.compiled_levels().items()),
         "openmp": _ufuncs.openmp_enabled(),
         "threads": get_num_threads(),
         "numpy": np.__version__,
@@ -53,7 +56,11 @@ def config() -> dict:
 
 
 def show_config() -> None:
-    """Print the compiler, flags, OpenMP support and thread count.
+    """Print the compiler, flags, dispatch level, OpenMP support and thread count.
+
+    ``dispatch`` is the instruction-set level whose kernels are in use: the
+    best the CPU supports, or the one the ``FASTACT_DISPATCH`` environment
+    variable (``baseline``, ``avx2``, ``avx512``) forced at import.
 
     >>> import fastact
     >>> fastact.show_config()  # doctest: +ELLIPSIS

@@ -1,9 +1,13 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
-"""The compiled ufuncs, registered from the C table in csrc/fa_loops.c.
+"""The compiled ufuncs, registered from the C tables in csrc/fa_loops.c and fa_rowwise.c.
 
-Registration and thread-count plumbing only: the math lives in C, the
-keyword parameters in fastact._api.
+Registration, dispatch-level choice and thread-count plumbing only: the math
+lives in C, the keyword parameters in fastact._api. The kernels are compiled
+once per dispatch level (setup.py); at import the best level the CPU supports
+is registered, or the one FASTACT_DISPATCH names.
 """
+
+import os
 
 from libc.stdlib cimport malloc
 
@@ -30,8 +34,17 @@ cdef extern from "fa_loops.h":
         const char *arg_types
         fa_loop_fn loops[3]
         int kind
-    const fa_gufunc_spec fa_gufunc_specs[]
-    const int fa_gufunc_spec_count
+
+cdef extern from "fa_dispatch.h":
+    ctypedef struct fa_level:
+        const char *name
+        const char *needs
+        const fa_ufunc_spec *ufuncs
+        int n_ufuncs
+        const fa_gufunc_spec *gufuncs
+        int n_gufuncs
+    const fa_level *fa_compiled_levels(int *count)
+    int fa_cpu_supports(const char *level)
 
 cdef extern from "fa_parallel.h":
     int fa_openmp_enabled() nogil
@@ -97,17 +110,50 @@ cdef object _make_gufunc(const fa_gufunc_spec *spec):
         spec.name, spec.doc, 0, spec.signature)
 
 
-def _register():
-    cdef int i
+def compiled_levels():
+    """{level: instruction sets} for every dispatch level this build compiled."""
+    cdef int count, i
+    cdef const fa_level *levels = fa_compiled_levels(&count)
+    return {levels[i].name.decode(): levels[i].needs.decode() for i in range(count)}
+
+
+def supported_levels():
+    """The compiled levels the running CPU can execute, lowest first."""
+    return [name for name in compiled_levels() if fa_cpu_supports(name.encode())]
+
+
+def _choose_level(requested):
+    """The level to register: the best supported, or the one requested."""
+    compiled, supported = compiled_levels(), supported_levels()
+    if not requested:
+        return supported[len(supported) - 1]  # (wraparound is off in this file)
+    if requested not in compiled:
+        raise RuntimeError(
+            f"fastact: FASTACT_DISPATCH={requested!r} is not a dispatch level of this build; "
+            f"choose one of {', '.join(compiled)} (or unset it for the best the CPU supports)")
+    if requested not in supported:
+        raise RuntimeError(
+            f"fastact: FASTACT_DISPATCH={requested!r} needs {compiled[requested]}, which this CPU "
+            f"lacks; it supports {', '.join(supported)}")
+    return requested
+
+
+def _register(level):
+    cdef int count, i, k
+    cdef const fa_level *levels = fa_compiled_levels(&count)
+    for k in range(count):
+        if levels[k].name.decode() == level:
+            break
     table = {}
-    for i in range(fa_ufunc_spec_count):
-        table[fa_ufunc_specs[i].name.decode()] = _make_ufunc(&fa_ufunc_specs[i])
-    for i in range(fa_gufunc_spec_count):
-        table[fa_gufunc_specs[i].name.decode()] = _make_gufunc(&fa_gufunc_specs[i])
+    for i in range(levels[k].n_ufuncs):
+        table[levels[k].ufuncs[i].name.decode()] = _make_ufunc(&levels[k].ufuncs[i])
+    for i in range(levels[k].n_gufuncs):
+        table[levels[k].gufuncs[i].name.decode()] = _make_gufunc(&levels[k].gufuncs[i])
     return table
 
 
-UFUNCS = _register()
+DISPATCH_LEVEL = _choose_level(os.environ.get("FASTACT_DISPATCH", "").strip().lower())
+UFUNCS = _register(DISPATCH_LEVEL)
 globals().update(UFUNCS)
 __all__ = sorted(UFUNCS)
 
