@@ -133,7 +133,8 @@ class BuildExt(build_ext):
         levels = dispatch_levels(cc)
         # a flag this compiler does not know (GCC's --param on clang) is dropped
         kernel_flags = {
-            src: [f for f in extra if accepts_flags(cc, [f])] for src, extra in KERNEL_SOURCES.items()
+            src: [f for f in extra if accepts_flags(cc, [f])]
+            for src, extra in KERNEL_SOURCES.items()
         }
         config = {
             "compiler": " ".join(cc),
@@ -150,7 +151,8 @@ class BuildExt(build_ext):
             # one compiler process per level and source at a time, in parallel
             with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
                 jobs = [
-                    pool.submit(self.compile_level, ext, name, src, BASE_FLAGS + cflags + extra + flags)
+                    pool.submit(self.compile_level, ext, name, src,
+                                BASE_FLAGS + cflags + extra + flags)
                     for name, flags in levels
                     for src, extra in kernel_flags.items()
                 ]

@@ -1,30 +1,38 @@
-"""Fixtures for the benchmark suite: the shared input and the optional peers."""
+"""Options and fixtures for the benchmark suite: which sizes, dtypes and operations."""
 
 from __future__ import annotations
 
-from types import ModuleType
-
-import numpy as np
 import pytest
 
-import fastact
-
-SIZE = 65_536
-DTYPE = np.float32
-SEED = 20240531
+from fastact import _peers
+from fastact._bench import SIZES
 
 
-@pytest.fixture(scope="session")
-def x() -> np.ndarray:
-    """SIZE float32 values drawn uniformly from [-10, 10] with a fixed seed (read-only)."""
-    values = np.random.default_rng(SEED).uniform(-10.0, 10.0, SIZE).astype(DTYPE)
-    values.flags.writeable = False
-    return values
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fastact benchmarks")
+    group.addoption("--sizes", nargs="+", default=["64K", "1M"], choices=[*SIZES, "all"],
+                    help="array sizes (default: 64K 1M; 'all' adds 1K and 16M)")
+    group.addoption("--dtypes", nargs="+", default=["float32"], choices=["float32", "float64"],
+                    help="dtypes (default: float32)")
+    group.addoption("--ops", nargs="+", default=list(_peers.OPS), choices=_peers.OPS,
+                    help="operations (default: all three)")
+    group.addoption("--threads", type=int, default=None,
+                    help="threads for fastact, numexpr and PyTorch (default: fastact's)")
 
 
-@pytest.fixture(scope="session")
-def torch() -> ModuleType:
-    """PyTorch with fastact's thread count; skips the test when torch is not installed."""
-    torch = pytest.importorskip("torch")
-    torch.set_num_threads(fastact.get_num_threads())
-    return torch
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize by the options: size and dtype for every test, op where asked for."""
+    config = metafunc.config
+    sizes = list(SIZES) if "all" in config.getoption("sizes") else config.getoption("sizes")
+    if "size" in metafunc.fixturenames:
+        metafunc.parametrize("size", [SIZES[s] for s in sizes], ids=sizes)
+    if "dtype" in metafunc.fixturenames:
+        metafunc.parametrize("dtype", config.getoption("dtypes"))
+    if "op" in metafunc.fixturenames:
+        metafunc.parametrize("op", config.getoption("ops"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def threads(request: pytest.FixtureRequest) -> None:
+    """Every implementation gets the same thread count."""
+    _peers.set_threads(request.config.getoption("threads"))

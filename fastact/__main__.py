@@ -13,12 +13,16 @@ replaced by tail values (``TAILS``) where naive formulas lose their digits.
 
     python -m fastact                          # 1M float32 elements
     python -m fastact --dtype float64 --only sigmoid gelu --threads 1
+
+``python -m fastact bench ...`` compares fastact with its peers instead
+(NumPy, SciPy, numexpr, PyTorch): see ``fastact._bench``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -198,6 +202,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:
+        from fastact import _bench
+
+        return _bench.main(argv[1:])
     args = parse_args(argv)
     if args.threads is not None:
         fastact.set_num_threads(args.threads)

@@ -1,0 +1,240 @@
+"""``python -m fastact bench``: fastact against its peers, as one table per size, dtype and op.
+
+For every activation (and the row-wise functions, forward only, on rows of
+``ROW_LENGTH``): nanoseconds per element for fastact, then fastact's time as a
+fraction of each installed peer's (NumPy reference, SciPy, numexpr, PyTorch;
+``0.25`` means fastact takes a quarter of the peer's time), the fraction of
+the fastest peer, and the share of the memory roofline fastact reaches.
+
+The roofline is the time to move the operation's bytes (inputs read, outputs
+written) at the copy bandwidth measured in the same run, with as many threads
+as fastact uses; fastact's roofline share is timed with ``out=`` (no page
+faults from a fresh output), every other column with plain calls, as a user
+would make them. Times are the best of ``--repeat`` batches.
+
+    python -m fastact bench                                  # 1M float32, every op
+    python -m fastact bench --threads 1 --sizes 1K 1M 16M --dtypes float32 float64
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import fastact
+from fastact import _peers, reference, registry
+from fastact._config import config as fastact_config
+from fastact._peers import Case
+
+SIZES = {"1K": 1 << 10, "64K": 1 << 16, "1M": 1 << 20, "16M": 1 << 24}
+ROW_LENGTH = 1024
+SEED = 20240531
+ARRAYS_MOVED = {"forward": 2, "value_and_grad": 3, "backward": 3}
+"""Arrays of the input's size each operation reads or writes."""
+
+
+def make_input(size: int, dtype: np.dtype) -> np.ndarray:
+    """Uniform [-10, 10] with a fixed seed."""
+    return np.random.default_rng(SEED).uniform(-10.0, 10.0, size).astype(dtype)
+
+
+def best_time(fn: Callable[[], Any], repeat: int, batch_seconds: float = 2e-3) -> float:
+    """The shortest time per call over ``repeat`` batches; a batch runs ``fn`` enough
+    times to take about ``batch_seconds`` (once, for slow calls)."""
+    start = time.perf_counter()
+    fn()
+    once = time.perf_counter() - start
+    number = max(1, int(batch_seconds / max(once, 1e-9)))
+    best = once
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        best = min(best, (time.perf_counter() - start) / number)
+    return best
+
+
+def copy_bandwidth(nbytes: int, threads: int, repeat: int) -> float:
+    """Bytes per second moved (read + written) by copying an array of nbytes, split among
+    ``threads`` Python threads (NumPy releases the GIL while copying)."""
+    src = np.ones(nbytes // 8)
+    dst = np.empty_like(src)
+    parts = np.array_split(np.arange(src.size), max(threads, 1))
+    bounds = [(p[0], p[-1] + 1) for p in parts if p.size]
+    with concurrent.futures.ThreadPoolExecutor(len(bounds)) as pool:
+
+        def copy() -> None:
+            list(pool.map(lambda b: np.copyto(dst[b[0]:b[1]], src[b[0]:b[1]]), bounds))
+
+        seconds = best_time(copy, repeat)
+    return 2 * src.nbytes / seconds
+
+
+def _same(got: Any, want: Any) -> bool:
+    """A sanity check that a peer computes the same function (not an accuracy test)."""
+    got = got if isinstance(got, tuple) else (got,)
+    want = want if isinstance(want, tuple) else (want,)
+    return all(np.allclose(_peers.to_numpy(a), b, rtol=1e-3, atol=1e-4, equal_nan=True)
+               for a, b in zip(got, want, strict=True))
+
+
+def _fastact_out(case: Case, op: str, x: np.ndarray, g: np.ndarray) -> Callable[[], Any]:
+    """fastact with preallocated outputs, for the roofline column."""
+    f = getattr(fastact, case.name)
+    a, b = np.empty_like(x), np.empty_like(x)
+    if op == "forward":
+        return lambda: f(x, out=a, **case.kwargs)
+    if op == "value_and_grad":
+        return lambda: f.value_and_grad(x, out=(a, b), **case.kwargs)
+    if case.name == "prelu":
+        return lambda: f.backward(g, x, out=(a, np.empty_like(np.asarray(case.kwargs["alpha"]))),
+                                  **case.kwargs)
+    return lambda: f.backward(g, x, out=a, **case.kwargs)
+
+
+def measure(case: Case, op: str, x: np.ndarray, g: np.ndarray, repeat: int,
+            bandwidth: float) -> tuple[dict[str, float], float, set[str]]:
+    """(seconds per call for each implementation, roofline share, peers that disagree)."""
+    times, wrong = {}, set()
+    want = None
+    for impl, make in _peers.PEERS.items():
+        run = make(case, op, x, g)
+        if run is None:
+            continue
+        result = run()
+        if impl == "fastact":
+            want = tuple(_peers.to_numpy(r) for r in (result if isinstance(result, tuple)
+                                                      else (result,)))
+        elif not _same(result, want):
+            wrong.add(impl)
+        times[impl] = best_time(run, repeat)
+    moved = ARRAYS_MOVED[op] * x.nbytes
+    with_out = best_time(_fastact_out(case, op, x, g), repeat)
+    return times, moved / bandwidth / with_out, wrong
+
+
+def measure_rowwise(name: str, x: np.ndarray, repeat: int) -> dict[str, float]:
+    """Seconds per forward call on rows of ROW_LENGTH for fastact and its row-wise peers."""
+    rows = x[: x.size // ROW_LENGTH * ROW_LENGTH].reshape(-1, ROW_LENGTH)
+    params = [p.example for p in registry.get(name).params]
+    runs: dict[str, Callable[[], Any]] = {
+        "fastact": lambda: getattr(fastact, name)(rows, *params),
+        "reference": lambda: getattr(reference, name)(rows, *params),
+    }
+    sp = _peers.optional("scipy.special")
+    if sp is not None and name in ("softmax", "log_softmax"):
+        runs["scipy"] = lambda: getattr(sp, name)(rows, axis=-1)
+    torch = _peers.optional("torch")
+    if torch is not None and name in _peers.TORCH_ROWWISE:
+        rt = torch.from_numpy(rows.copy())
+        runs["torch"] = lambda: _peers.TORCH_ROWWISE[name](torch, rt)
+    return {impl: best_time(run, repeat) for impl, run in runs.items()}
+
+
+def table(rows: list[list[str]], columns: list[str]) -> str:
+    """An aligned Markdown table, the first column left-aligned."""
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                                 for i, (c, w) in enumerate(zip(cells, widths, strict=True))) + " |"
+
+    rule = "|" + "|".join(":" + "-" * (w + 1) if i == 0 else "-" * (w + 1) + ":"
+                          for i, w in enumerate(widths)) + "|"
+    return "\n".join([line(columns), rule, *(line(r) for r in rows)])
+
+
+def _ratio(fast: float, peer: float | None) -> str:
+    return "-" if peer is None else f"{fast / peer:.2f}"
+
+
+def run_table(size: int, dtype: np.dtype, op: str, only: list[str] | None, repeat: int,
+              threads: int) -> str:
+    """The Markdown table for one size, dtype and operation, under a heading line."""
+    x = make_input(size, dtype)
+    bandwidth = copy_bandwidth(x.nbytes, threads, repeat)
+    g = np.resize(np.linspace(-1.0, 1.0, 7, dtype=dtype), x.shape)
+    peers = [p for p in _peers.PEERS if p != "fastact"]
+    columns = ["function", "fastact ns/el", *(f"/ {p}" for p in peers), "/ fastest peer",
+               "% roofline"]
+    rows, notes = [], []
+    for case in _peers.cases(only):
+        times, roofline, wrong = measure(case, op, x, g, repeat, bandwidth)
+        fast = times["fastact"]
+        peer_times = [times[p] for p in peers if p in times and p not in wrong]
+        rows.append([case.label, f"{fast * 1e9 / size:.2f}",
+                     *(_ratio(fast, times.get(p)) + ("?" if p in wrong else "") for p in peers),
+                     _ratio(fast, min(peer_times, default=None)), f"{100 * roofline:.0f}"])
+        notes += [f"{case.label}: {p} disagrees with fastact (left out of the fastest)"
+                  for p in sorted(wrong)]
+    if op == "forward":
+        for name in registry.rowwise_names():
+            if only and name not in only:
+                continue
+            times = measure_rowwise(name, x, repeat)
+            fast = times["fastact"]
+            rows.append([f"{name} (rows of {ROW_LENGTH})", f"{fast * 1e9 / size:.2f}",
+                         *(_ratio(fast, times.get(p)) for p in peers),
+                         _ratio(fast, min((t for p, t in times.items() if p != "fastact"),
+                                          default=None)), "-"])
+    heading = (f"### {op}, {size:,} {dtype.name} elements "
+               f"(copy bandwidth {bandwidth / 1e9:.1f} GB/s)\n\n")
+    return heading + table(rows, columns) + ("\n\n" + "\n".join(notes) if notes else "")
+
+
+def header(threads: int, repeat: int) -> str:
+    """Machine, dispatch level, threads, versions of fastact and every peer."""
+    from fastact.__main__ import cpu_model  # the main job's header helper
+
+    config = fastact_config()
+    versions = [f"NumPy {np.__version__}"]
+    for label, module in (("SciPy", "scipy"), ("numexpr", "numexpr"), ("PyTorch", "torch")):
+        mod = _peers.optional(module)
+        versions.append(f"{label} {mod.__version__}" if mod else f"{label} not installed")
+    return (f"fastact {fastact.__version__} ({config['dispatch']} kernels) on {cpu_model()}, "
+            f"{threads} thread(s) for every implementation; {', '.join(versions)}; "
+            f"best of {repeat}.\n"
+            "Columns '/ peer': fastact's time divided by the peer's (below 1: fastact faster).")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m fastact bench",
+        description="Time fastact against NumPy (fastact.reference), SciPy, numexpr and "
+                    "PyTorch, whichever are installed.")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for fastact, numexpr and PyTorch (default: fastact's)")
+    parser.add_argument("--sizes", nargs="+", default=["1M"], choices=list(SIZES))
+    parser.add_argument("--dtypes", nargs="+", default=["float32"],
+                        choices=["float32", "float64"])
+    parser.add_argument("--ops", nargs="+", default=list(_peers.OPS), choices=_peers.OPS)
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="only these activations")
+    parser.add_argument("--repeat", type=int, default=5, help="timed batches; the best counts")
+    args = parser.parse_args(argv)
+    if args.threads is not None and args.threads < 0:
+        parser.error("--threads must be non-negative (0: fastact's default)")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    known = set(registry.names()) | set(registry.rowwise_names())
+    unknown = sorted(set(args.only or ()) - known)
+    if unknown:
+        parser.error(f"unknown activation(s) {', '.join(unknown)}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    _peers.set_threads(args.threads)
+    threads = fastact.get_num_threads()
+    print(header(threads, args.repeat), flush=True)
+    for label in args.sizes:
+        for dtype in args.dtypes:
+            for op in args.ops:
+                print("\n" + run_table(SIZES[label], np.dtype(dtype), op, args.only,
+                                       args.repeat, threads), flush=True)
+    return 0
