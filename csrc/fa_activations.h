@@ -33,27 +33,26 @@
 /* f'(t) near an interior root r of f', from the polynomials of
  * fa_series.h: (t - r) P(t - r - center) near the root, with t and r as
  * double-doubles so that t - r keeps its relative accuracy, and L directly
- * further left. Returns 1 and stores the value when t is in their interval. */
-#define FA_ROOT_POLY(UP, name, t, value)                                                           \
-    fa_root_poly(t, FA_##UP##_ROOT_HI, FA_##UP##_ROOT_LO, FA_##UP##_ROOT_LEFT, FA_##UP##_ROOT_RIGHT, \
-                 FA_##UP##_ROOT_CUT, FA_##UP##_ROOT_CENTER, fa_##name##_root_poly,                   \
-                 FA_##UP##_ROOT_DEGREE, FA_##UP##_LEFT_CENTER, fa_##name##_left_poly,               \
-                 FA_##UP##_LEFT_DEGREE, value)
+ * further left. Outside their interval, `otherwise`. */
+#define FA_ROOT_POLY_OR(UP, name, t, otherwise)                                                    \
+    fa_root_poly_or(t, FA_##UP##_ROOT_HI, FA_##UP##_ROOT_LO, FA_##UP##_ROOT_LEFT,                  \
+                    FA_##UP##_ROOT_RIGHT, FA_##UP##_ROOT_CUT, FA_##UP##_ROOT_CENTER,               \
+                    fa_##name##_root_poly, FA_##UP##_ROOT_DEGREE, FA_##UP##_LEFT_CENTER,           \
+                    fa_##name##_left_poly, FA_##UP##_LEFT_DEGREE, otherwise)
 
-FA_INLINE int fa_root_poly(fa_dd t, double r_hi, double r_lo, double left, double right,
-                           double cut, double center, const double *p, int np,
-                           double left_center, const double *l, int nl, double *value)
+/* Both pieces are evaluated and one selected, on comparisons of doubles
+ * only: branch-free, so that the loops vectorize (GCC 12 cannot vectorize a
+ * select on an int made of comparisons here). */
+FA_INLINE double fa_root_poly_or(fa_dd t, double r_hi, double r_lo, double left, double right,
+                                 double cut, double center, const double *p, int np,
+                                 double left_center, const double *l, int nl, double otherwise)
 {
     fa_dd s = fa_two_sum(t.hi, -r_hi);
-    if (!(s.hi > -left && s.hi < right))
-        return 0;
-    if (s.hi < -cut) {
-        *value = fa_poly(s.hi - left_center, l, nl);
-    } else {
-        double q = fa_poly(s.hi - center, p, np);
-        *value = fa_fma(s.hi, q, (s.lo + (t.lo - r_lo)) * q);
-    }
-    return 1;
+    double far = fa_poly(s.hi - left_center, l, nl);
+    double q = fa_poly(s.hi - center, p, np);
+    double root = fa_fma(s.hi, q, (s.lo + (t.lo - r_lo)) * q);
+    double inside = s.hi < -cut ? far : root;
+    return s.hi > -left && s.hi < right ? inside : otherwise;
 }
 
 FA_INLINE double fa_clip01(double v) { return v <= 0.0 ? 0.0 : (v >= 1.0 ? 1.0 : v); }
@@ -307,14 +306,12 @@ FA_INLINE double fa_silu_family(double x, fa_dd t_exact, double *d)
     double th = t.hi;
     /* (1 + t) - t s for t <= 0 keeps the cancellation to the root alone */
     double inner = th <= 0.0 ? (1.0 + th) - th * s : fa_fma(th, oms, 1.0);
-    double near = 0.0;
-    int in = FA_ROOT_POLY(SILU, silu, t, &near);
     if (th < FA_DEEP_TAIL) { /* sigmoid(t) = exp(t), subnormal */
         *d = fa_mul_exp_deep(inner, t);
         /* x exp(t) with t unclamped: x = -1e300 must not meet exp(-800) */
         return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, t_exact);
     }
-    *d = in ? near : s * inner;
+    *d = FA_ROOT_POLY_OR(SILU, silu, t, s * inner);
     return fa_mul_sat(x, s);
 }
 
@@ -341,18 +338,19 @@ FA_INLINE double fa_act_swish(double x, const double *p, double *d)
 }
 
 /* p = {beta}: log(1 + exp(beta x)) / beta, derivative sigmoid(beta x).
- * With t = beta x: x + log1p(exp(-t))/beta for t > 0, log1p(exp(t))/beta else. */
+ * With t = beta x and e = exp(-|t|): x + log1p(e)/beta for t > 0,
+ * log1p(e)/beta else; sigmoid(t) from the same e. */
 FA_INLINE double fa_act_softplus(double x, const double *p, double *d)
 {
     double beta = p[0];
     fa_dd t = fa_scaled_arg(beta, x);
-    double oms;
-    *d = fa_sigmoid_dd(t, &oms);
-    if (t.hi > 0.0)
-        return x + fa_log1p(fa_exp_dd(fa_dd_neg(t))) / beta;
+    int pos = t.hi >= 0.0;
+    double e = fa_exp_dd(pos ? fa_dd_neg(t) : t);
+    double den = 1.0 + e;
+    *d = pos ? 1.0 / den : e / den;
     if (t.hi < FA_DEEP_TAIL) /* log1p(exp(t)) = exp(t), subnormal: divide first */
         return fa_mul_exp_deep(1.0 / beta, t);
-    return fa_log1p(fa_exp_dd(t)) / beta;
+    return (t.hi > 0.0 ? x : 0.0) + fa_log1p(e) / beta;
 }
 FA_INLINE double fa_act_softplus_from_output(double y, const double *p)
 {
@@ -382,13 +380,11 @@ FA_INLINE double fa_act_mish(double x, const double *p, double *d)
         t = q / den;
         plain = t + xc / (1.0 + e) * (sech * sech);
     }
-    double near = 0.0;
-    int in = FA_ROOT_POLY(MISH, mish, fa_dd_make(xc, 0.0), &near);
     if (xc < FA_DEEP_TAIL) { /* tanh(softplus(x)) = exp(x), subnormal */
         *d = fa_mul_exp_deep(1.0 + xc, fa_dd_make(xc, 0.0));
         return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, fa_dd_make(x, 0.0));
     }
-    *d = in ? near : plain;
+    *d = FA_ROOT_POLY_OR(MISH, mish, fa_dd_make(xc, 0.0), plain);
     return fa_mul_sat(x, t);
 }
 
@@ -411,14 +407,12 @@ FA_INLINE double fa_act_gelu_tanh(double x, const double *p, double *d)
     fa_dd v = fa_dd_mul(fa_dd_make(FA_GELU_TANH_C2_HI, FA_GELU_TANH_C2_LO), fa_dd_mul_d(w, xc));
     double oms, s = fa_sigmoid_dd(v, &oms);
     double dv = FA_GELU_TANH_C2_HI * fa_fma(3.0 * FA_GELU_KAPPA_HI, xc * xc, 1.0);
-    double near = 0.0;
-    int in = FA_ROOT_POLY(GELU_TANH, gelu_tanh, fa_dd_make(xc, 0.0), &near);
     double inner = fa_fma(xc * dv, oms, 1.0);
     if (v.hi < FA_DEEP_TAIL) { /* sigmoid(v) = exp(v), subnormal */
         *d = fa_mul_exp_deep(inner, v);
         return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, v);
     }
-    *d = in ? near : s * inner;
+    *d = FA_ROOT_POLY_OR(GELU_TANH, gelu_tanh, fa_dd_make(xc, 0.0), s * inner);
     return fa_mul_sat(x, s);
 }
 
@@ -434,8 +428,6 @@ FA_INLINE double fa_act_gelu_erf(double x, const double *p, double *d)
     double cdf = 0.5 * fa_fma(-z.lo, slope, fa_erfc(z.hi));
     fa_dd x2 = fa_two_prod(xc, xc);
     double pdf = fa_exp_dd(fa_dd_make(-0.5 * x2.hi, -0.5 * x2.lo)) * FA_INV_SQRT_2PI_HI;
-    double near = 0.0;
-    int in = FA_ROOT_POLY(GELU_ERF, gelu_erf, fa_dd_make(xc, 0.0), &near);
     if (xc < FA_GELU_ERF_DEEP) {
         /* Phi(x) subnormal: Phi(x) = phi(x)/|x| S, S = sum (-1)^k (2k-1)!!/x^2k,
          * so x Phi(x) = -phi(x) S and f'(x) = phi(x) (x + S/|x|), each with phi
@@ -452,7 +444,7 @@ FA_INLINE double fa_act_gelu_erf(double x, const double *p, double *d)
         double value_factor = fa_fma(-series, FA_INV_SQRT_2PI_HI, -series * FA_INV_SQRT_2PI_LO);
         return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(value_factor, q);
     }
-    *d = in ? near : fa_fma(xc, pdf, cdf);
+    *d = FA_ROOT_POLY_OR(GELU_ERF, gelu_erf, fa_dd_make(xc, 0.0), fa_fma(xc, pdf, cdf));
     return fa_mul_sat(x, cdf);
 }
 
@@ -496,7 +488,7 @@ FA_INLINE double fa_act_celu(double x, const double *p, double *d)
     *d = x > 0.0 ? 1.0 : fa_exp_dd(qd);
     /* alpha expm1(x/alpha) = x to double precision once |x/alpha| < 2^-60, and
      * x/alpha itself may underflow there (alpha = 1e300) */
-    return x > 0.0 || fabs(q) < 0x1p-60 ? x : a * fa_expm1(q);
+    return fabs(q) < 0x1p-60 ? x : a * fa_expm1(q); /* x > 0 too: there q = 0 */
 }
 FA_INLINE double fa_act_celu_from_output(double y, const double *p)
 {

@@ -27,6 +27,8 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "fa_series.h"
+
 /* Always inlined: a call left in a loop stops the vectorizer. */
 #if defined(__GNUC__) || defined(__clang__)
 #define FA_INLINE static inline __attribute__((always_inline))
@@ -36,7 +38,6 @@
 
 /* ---- primitives ------------------------------------------------------ */
 
-FA_INLINE double fa_erfc(double x) { return erfc(x); }
 FA_INLINE double fa_log(double x) { return log(x); }
 FA_INLINE double fa_sqrt(double x) { return sqrt(x); }
 FA_INLINE double fa_fma(double a, double b, double c) { return fma(a, b, c); }
@@ -309,6 +310,27 @@ FA_INLINE double fa_poly(double s, const double *c, int n)
     for (int i = n - 2; i >= 0; i--)
         r = fa_fma(r, s, c[i]);
     return r;
+}
+
+/* erfc(z), for |z| <= 28.5 (0 beyond +28.5, 2 below -28.5), from the
+ * polynomials of fa_series.h: 1 - z E(z^2) for |z| <= 1/2, else
+ * exp(-a^2) t R(u) with a = |z|, t = 1/(1 + a), u = t - center (formed
+ * without t's rounding), and 2 minus that for z < 0.
+ * Both pieces are computed and one selected, on arguments clamped to their
+ * intervals (no flag from the unused one). */
+FA_INLINE double fa_erfc(double z)
+{
+    double a = fabs(z);
+    double e = fa_poly(z * z - 0.125, fa_erfc_small_poly, FA_ERFC_SMALL_DEGREE);
+    double small = fa_fma(-z, e, 1.0);
+    double ac = fa_min(fa_max(a, 0.5), 28.5);
+    double u = fa_fma(-FA_ERFC_T_CENTER, ac, FA_ERFC_ONE_MINUS_T_CENTER) / (1.0 + ac);
+    double r = fa_poly(u, fa_erfc_large_poly, FA_ERFC_LARGE_DEGREE);
+    fa_dd square = fa_two_prod(ac, ac);
+    double t_r = r / (1.0 + ac);
+    double large = a > 28.5 ? 0.0 : fa_exp_dd(fa_dd_make(-square.hi, -square.lo)) * t_r;
+    double signed_large = z < 0.0 ? 2.0 - large : large;
+    return a <= 0.5 ? small : signed_large;
 }
 
 #endif /* FA_MATH_H */

@@ -1,5 +1,7 @@
 """Generate csrc/fa_series.h: polynomials for the places where a formula cancels.
 
+Also the polynomials of fastact's own erfc (see the end of main()).
+
 Several derivatives are a sum of two terms that cancel at an interior root
 (silu'(x) = s + x s (1 - s) vanishes at x = -1.2785...), so near the root the
 plain formula loses all relative accuracy however carefully each term is
@@ -214,6 +216,40 @@ def main():
     out.append(f"#define FA_TANHSHRINK_CENTER {float(center).hex()}")
     out.append(f"#define FA_TANHSHRINK_DEGREE {len(coeffs)}")
     out.append(emit_array("fa_tanhshrink_poly", coeffs))
+    # erfc, for the vectorizable fa_erfc of fa_math.h. For |z| <= 1/2,
+    # erfc(z) = 1 - z E(z^2) with E(w) = erf(sqrt w)/sqrt w, expanded about
+    # w = 1/8. For 1/2 <= a <= 28.5 (beyond, erfc(a) < 2^-1080),
+    # erfc(a) = exp(-a^2) t R(u) with t = 1/(1 + a) and u = t - center, formed
+    # in the kernel as ((1 - center) - center a) / (1 + a) so that its error is
+    # relative to u. R = erfc(a) exp(a^2) / t varies slowly with u at every a
+    # (erfc(a) exp(a^2) alone does not: its u-derivative grows like a). Of the
+    # maps 1/(k + a) tried, k = 1 amplifies those errors least (k = 2 and 4
+    # need lower degrees).
+    def e(u):
+        w = mp.mpf(1) / 8 + u
+        return mp.erf(mp.sqrt(w)) / mp.sqrt(w) if w else 2 / mp.sqrt(mp.pi)
+
+    small, small_err = fit(e, -mp.mpf(1) / 8, mp.mpf(1) / 8, "erfc small")
+    t_lo, t_hi = 1 / mp.mpf("29.5"), 1 / mp.mpf("1.5")
+    t_center, t_half = (t_lo + t_hi) / 2, (t_hi - t_lo) / 2
+
+    def r(u):
+        t = t_center + u
+        a = 1 / t - 1
+        return mp.erfc(a) * mp.exp(a * a) / t
+
+    large, large_err = fit(r, -t_half, t_half, "erfc large")
+    out.append(f"/* erfc: 1 - z E(z^2 - 1/8) for |z| <= 1/2, degree {len(small) - 1}, relative "
+               f"fit error {mp.nstr(small_err, 3)}; exp(-a^2) t R(t - {mp.nstr(t_center, 6)}), "
+               f"t = 1/(1 + a), "
+               f"for 1/2 <= a <= 28.5, degree {len(large) - 1}, relative fit "
+               f"error {mp.nstr(large_err, 3)} */")
+    out.append(f"#define FA_ERFC_SMALL_DEGREE {len(small)}")
+    out.append(emit_array("fa_erfc_small_poly", small))
+    out.append(f"#define FA_ERFC_T_CENTER {float(t_center).hex()}")
+    out.append(f"#define FA_ERFC_ONE_MINUS_T_CENTER {float(1 - t_center).hex()}")
+    out.append(f"#define FA_ERFC_LARGE_DEGREE {len(large)}")
+    out.append(emit_array("fa_erfc_large_poly", large))
     out.append("#endif /* FA_SERIES_H */")
     print("\n".join(out))
 
