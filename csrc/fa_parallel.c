@@ -26,7 +26,7 @@ int fa_get_num_threads(void)
 
 void fa_set_num_threads(int n) { fa_requested_threads = n > 0 ? n : 0; }
 
-int fa_threads_for(ptrdiff_t n)
+int fa_threads_for(ptrdiff_t work)
 {
-    return n < FA_PARALLEL_MIN_ELEMENTS ? 1 : fa_get_num_threads();
+    return work < FA_PARALLEL_MIN_WORK ? 1 : fa_get_num_threads();
 }

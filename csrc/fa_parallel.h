@@ -8,15 +8,16 @@
 
 #include <stddef.h>
 
-/* Arrays shorter than this run on the calling thread only: below it the
- * cost of waking a team exceeds the work. */
-#define FA_PARALLEL_MIN_ELEMENTS 32768
+/* Work (elements times their cost, fa_costs.h: quarter nanoseconds) below
+ * which a loop runs on the calling thread only: 25 microseconds, well above
+ * what waking and joining a team costs (a few microseconds on 2 cores). */
+#define FA_PARALLEL_MIN_WORK 100000
 
 int fa_openmp_enabled(void);
 /* Threads a large loop will use: the value set by fa_set_num_threads if
  * positive, else OpenMP's default (OMP_NUM_THREADS, threadpoolctl). */
 int fa_get_num_threads(void);
 void fa_set_num_threads(int n); /* n <= 0 restores the default */
-int fa_threads_for(ptrdiff_t n);
+int fa_threads_for(ptrdiff_t work); /* 1 below FA_PARALLEL_MIN_WORK */
 
 #endif /* FA_PARALLEL_H */

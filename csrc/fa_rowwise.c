@@ -11,6 +11,7 @@
  * The order of every sum is fixed, and a row is never split between
  * threads: results do not depend on the thread count.
  */
+#include "fa_costs.h"
 #include "fa_loop_util.h"
 #include "fa_loops.h"
 #include "fa_math.h"
@@ -125,7 +126,7 @@ typedef struct {
     {                                                                                              \
         const ptrdiff_t outer = dims[0], n = dims[1];                                              \
         const int kind = (int)(intptr_t)data;                                                      \
-        FA_FOR_EACH(outer, outer * n,                                                              \
+        FA_FOR_EACH(outer, fa_cost_softmax * outer * n,                                            \
                     fa_softmax_row_##T(fa_make_row(args, steps, i, 3, n), kind);)                  \
     }                                                                                              \
                                                                                                    \
@@ -134,7 +135,7 @@ typedef struct {
     {                                                                                              \
         const ptrdiff_t outer = dims[0], n = dims[1];                                              \
         const int kind = (int)(intptr_t)data;                                                      \
-        FA_FOR_EACH(outer, outer * n,                                                              \
+        FA_FOR_EACH(outer, fa_cost_softmax * outer * n,                                            \
                     fa_softmax_backward_row_##T(fa_make_row(args, steps, i, 4, n), kind);)         \
     }
 
@@ -344,40 +345,40 @@ FA_INLINE void fa_glu_backward(double g, double a, double b, double *ga, double 
                                  void *data)                                                       \
     {                                                                                              \
         (void)data;                                                                                \
-        FA_FOR_EACH(dims[0], dims[0], fa_glu_element_##T(args, steps, i);)                         \
+        FA_FOR_EACH(dims[0], fa_cost_glu * dims[0], fa_glu_element_##T(args, steps, i);)           \
     }                                                                                              \
     static void fa_gloop_glu_backward_##T(char **args, const ptrdiff_t *dims,                      \
                                           const ptrdiff_t *steps, void *data)                      \
     {                                                                                              \
         (void)data;                                                                                \
-        FA_FOR_EACH(dims[0], dims[0], fa_glu_backward_element_##T(args, steps, i);)                \
+        FA_FOR_EACH(dims[0], fa_cost_glu * dims[0], fa_glu_backward_element_##T(args, steps, i);)  \
     }                                                                                              \
     static void fa_gloop_maxout_##T(char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,    \
                                     void *data)                                                    \
     {                                                                                              \
         (void)data;                                                                                \
-        FA_FOR_EACH(dims[0], dims[0] * dims[1],                                                    \
+        FA_FOR_EACH(dims[0], fa_cost_maxout * dims[0] * dims[1],                                   \
                     fa_maxout_row_##T(fa_make_core_row(args, steps, i, 2, dims[1], 0x1));)          \
     }                                                                                              \
     static void fa_gloop_maxout_backward_##T(char **args, const ptrdiff_t *dims,                   \
                                              const ptrdiff_t *steps, void *data)                   \
     {                                                                                              \
         (void)data;                                                                                \
-        FA_FOR_EACH(dims[0], dims[0] * dims[1],                                                    \
+        FA_FOR_EACH(dims[0], fa_cost_maxout * dims[0] * dims[1],                                   \
                     fa_maxout_backward_row_##T(fa_make_core_row(args, steps, i, 3, dims[1], 0x6));) \
     }                                                                                              \
     static void fa_gloop_sparsemax_##T(char **args, const ptrdiff_t *dims,                         \
                                        const ptrdiff_t *steps, void *data)                         \
     {                                                                                              \
         (void)data;                                                                                \
-        FA_FOR_EACH(dims[0], dims[0] * dims[1],                                                    \
+        FA_FOR_EACH(dims[0], fa_cost_sparsemax * dims[0] * dims[1],                                \
                     fa_sparsemax_row_##T(fa_make_row(args, steps, i, 2, dims[1]));)                \
     }                                                                                              \
     static void fa_gloop_sparsemax_backward_##T(char **args, const ptrdiff_t *dims,                \
                                                 const ptrdiff_t *steps, void *data)                \
     {                                                                                              \
         (void)data;                                                                                \
-        FA_FOR_EACH(dims[0], dims[0] * dims[1],                                                    \
+        FA_FOR_EACH(dims[0], fa_cost_sparsemax * dims[0] * dims[1],                                \
                     fa_sparsemax_backward_row_##T(fa_make_row(args, steps, i, 3, dims[1]));)       \
     }
 

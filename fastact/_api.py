@@ -62,11 +62,19 @@ class Activation:
             for choice, kernel in choices.items()
         }
         self.__doc__ = _docstring(record)
+        # the binding of a call with no parameters, made once: most calls are f(x)
+        try:
+            self._no_params = self._binding.bind((), {})
+        except (TypeError, ValueError):  # a parameter is required (prelu's alpha)
+            self._no_params = None
 
     def __repr__(self) -> str:
         return f"<fastact activation {self.name!r}>"
 
     def _ufunc(self, op: str, args: tuple, kwargs: dict):
+        if not args and not kwargs and self._no_params is not None:
+            values, choice, kwargs = self._no_params
+            return self._kernels[choice][op], values, dict(kwargs)
         values, choice, kwargs = self._binding.bind(args, kwargs)
         return self._kernels[choice][op], values, kwargs
 

@@ -14,6 +14,9 @@ would make them. Times are the best of ``--repeat`` batches.
 
     python -m fastact bench                                  # 1M float32, every op
     python -m fastact bench --threads 1 --sizes 1K 1M 16M --dtypes float32 float64
+
+It also prints the cost of a call on 16 elements against np.exp, and, with more
+than one thread, each activation's speed-up from 1 thread to all of them.
 """
 
 from __future__ import annotations
@@ -187,6 +190,37 @@ def run_table(size: int, dtype: np.dtype, op: str, only: list[str] | None, repea
     return heading + table(rows, columns) + ("\n\n" + "\n".join(notes) if notes else "")
 
 
+def call_overhead(repeat: int) -> str:
+    """fastact.sigmoid and np.exp on 16 float32 elements: the cost of a call."""
+    x = make_input(16, np.dtype("float32"))
+    fast = best_time(lambda: fastact.sigmoid(x), repeat)
+    ufunc = best_time(lambda: fastact.ufuncs.sigmoid(x), repeat)
+    exp = best_time(lambda: np.exp(x), repeat)
+    return (f"Call overhead, 16 float32 elements: fastact.sigmoid {fast * 1e9:.0f} ns, "
+            f"its raw ufunc fastact.ufuncs.sigmoid {ufunc * 1e9:.0f} ns, np.exp "
+            f"{exp * 1e9:.0f} ns ({fast / exp:.1f}x and {ufunc / exp:.1f}x np.exp).")
+
+
+def thread_scaling(size: int, threads: int, only: list[str] | None, repeat: int) -> str:
+    """Forward time on 1 thread over time on ``threads``, float32, per activation."""
+    x = make_input(size, np.dtype("float32"))
+    rows = []
+    for case in _peers.cases(only):
+        f = getattr(fastact, case.name)
+        out = np.empty_like(x)
+        timed = {}
+        for n in (1, threads):
+            fastact.set_num_threads(n)
+            timed[n] = best_time(lambda f=f, out=out, case=case: f(x, out=out, **case.kwargs),
+                                 repeat)
+        rows.append([case.label, f"{timed[1] * 1e9 / size:.2f}",
+                     f"{timed[threads] * 1e9 / size:.2f}", f"{timed[1] / timed[threads]:.2f}"])
+    fastact.set_num_threads(threads)
+    return (f"### threads: forward, {size:,} float32 elements, out= given\n\n"
+            + table(rows, ["function", "1 thread ns/el", f"{threads} threads ns/el",
+                           "speed-up"]))
+
+
 def header(threads: int, repeat: int) -> str:
     """Machine, dispatch level, threads, versions of fastact and every peer."""
     from fastact.__main__ import cpu_model  # the main job's header helper
@@ -232,9 +266,12 @@ def main(argv: list[str] | None = None) -> int:
     _peers.set_threads(args.threads)
     threads = fastact.get_num_threads()
     print(header(threads, args.repeat), flush=True)
+    print(call_overhead(args.repeat), flush=True)
     for label in args.sizes:
         for dtype in args.dtypes:
             for op in args.ops:
                 print("\n" + run_table(SIZES[label], np.dtype(dtype), op, args.only,
                                        args.repeat, threads), flush=True)
+    if threads > 1:
+        print("\n" + thread_scaling(SIZES[args.sizes[-1]], threads, args.only, args.repeat))
     return 0

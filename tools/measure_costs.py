@@ -1,0 +1,50 @@
+"""Measure what one element of each activation costs, for csrc/fa_costs.h.
+
+The OpenMP policy (csrc/fa_parallel.c) runs a loop on several threads when
+n * cost exceeds FA_PARALLEL_MIN_WORK; cost is in units of COST_UNIT_NS
+nanoseconds per element, measured here on one thread: the float32
+value_and_grad loop on 64K contiguous elements (in cache), at the best
+dispatch level of the machine it runs on.
+
+    python tools/measure_costs.py            # prints the enum body for fa_costs.h
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+import fastact
+from fastact import registry
+
+COST_UNIT_NS = 0.25
+SIZE = 1 << 16
+
+
+def ns_per_element(name: str, kwargs: dict, x: np.ndarray) -> float:
+    f = getattr(fastact, name)
+    y, d = np.empty_like(x), np.empty_like(x)
+    best = float("inf")
+    for _ in range(200):
+        start = time.perf_counter()
+        f.value_and_grad(x, out=(y, d), **kwargs)
+        best = min(best, time.perf_counter() - start)
+    return best * 1e9 / x.size
+
+
+def main() -> None:
+    fastact.set_num_threads(1)
+    x = np.random.default_rng(1).uniform(-10, 10, SIZE).astype(np.float32)
+    for record in registry.RECORDS:
+        kwargs = record.example_params()
+        # kernel name -> keyword arguments selecting it (gelu: one kernel per approximate=)
+        kernels = {record.name: {}}
+        if record.selector:
+            kernels = {k: {record.selector[0]: c} for c, k in record.kernels.items()}
+        for kernel, choice in kernels.items():
+            ns = ns_per_element(record.name, {**kwargs, **choice}, x)
+            print(f"    fa_cost_{kernel} = {max(1, round(ns / COST_UNIT_NS))}, /* {ns:.2f} ns */")
+
+if __name__ == "__main__":
+    main()
