@@ -67,6 +67,13 @@ class Activation:
             self._no_params = self._binding.bind((), {})
         except (TypeError, ValueError):  # a parameter is required (prelu's alpha)
             self._no_params = None
+        self._plain_forward = None  # (ufunc, default parameter values) for f(float array)
+        self._bare_forward = None  # the ufunc, for an activation without parameters
+        if self._no_params is not None:
+            values, choice, _ = self._no_params
+            self._plain_forward = (self._kernels[choice]["forward"], values)
+            if not values:
+                self._bare_forward = self._kernels[choice]["forward"]
 
     def __repr__(self) -> str:
         return f"<fastact activation {self.name!r}>"
@@ -80,6 +87,17 @@ class Activation:
 
     def __call__(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:
         """f(x): the activation, elementwise."""
+        if not params and not kwargs and type(x) is np.ndarray:
+            # the common call, with nothing to bind: without parameters NumPy's own
+            # type resolution promotes ints and bools as _as_float does
+            try:
+                if self._bare_forward is not None:
+                    return self._bare_forward(x)
+                if self._plain_forward is not None and x.dtype.kind == "f":
+                    ufunc, values = self._plain_forward
+                    return ufunc(x, *values)
+            except TypeError:  # complex, object, ...: the general path names the function
+                pass
         ufunc, values, kwargs = self._ufunc("forward", params, kwargs)
         return _call(self.name, ufunc, (_as_float(x), *values), kwargs)
 
