@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import functools
 import time
 from collections.abc import Callable
 from typing import Any
@@ -79,11 +80,20 @@ def copy_bandwidth(nbytes: int, threads: int, repeat: int) -> float:
 
 
 def _same(got: Any, want: Any) -> bool:
-    """A sanity check that a peer computes the same function (not an accuracy test)."""
+    """A sanity check that a peer computes the same function (not an accuracy test).
+
+    Compares the outputs both have (fastact's prelu backward also returns grad_alpha),
+    and allows one element in 10^5 to differ: at a kink (hard_sigmoid' at exactly 3)
+    a peer may take the other one-sided derivative.
+    """
     got = got if isinstance(got, tuple) else (got,)
     want = want if isinstance(want, tuple) else (want,)
-    return all(np.allclose(_peers.to_numpy(a), b, rtol=1e-3, atol=1e-4, equal_nan=True)
-               for a, b in zip(got, want, strict=True))
+    for a, b in zip(got, want, strict=False):
+        a = _peers.to_numpy(a)
+        close = np.isclose(a, b, rtol=1e-3, atol=1e-4, equal_nan=True)
+        if np.count_nonzero(~close) > 1e-5 * close.size:
+            return False
+    return True
 
 
 def _fastact_out(case: Case, op: str, x: np.ndarray, g: np.ndarray) -> Callable[[], Any]:
@@ -193,9 +203,10 @@ def run_table(size: int, dtype: np.dtype, op: str, only: list[str] | None, repea
 def call_overhead(repeat: int) -> str:
     """fastact.sigmoid and np.exp on 16 float32 elements: the cost of a call."""
     x = make_input(16, np.dtype("float32"))
-    fast = best_time(lambda: fastact.sigmoid(x), repeat)
-    ufunc = best_time(lambda: fastact.ufuncs.sigmoid(x), repeat)
-    exp = best_time(lambda: np.exp(x), repeat)
+    # partial, not lambda: a lambda's own call would be a fair share of what is timed
+    fast = best_time(functools.partial(fastact.sigmoid, x), repeat)
+    ufunc = best_time(functools.partial(fastact.ufuncs.sigmoid, x), repeat)
+    exp = best_time(functools.partial(np.exp, x), repeat)
     return (f"Call overhead, 16 float32 elements: fastact.sigmoid {fast * 1e9:.0f} ns, "
             f"its raw ufunc fastact.ufuncs.sigmoid {ufunc * 1e9:.0f} ns, np.exp "
             f"{exp * 1e9:.0f} ns ({fast / exp:.1f}x and {ufunc / exp:.1f}x np.exp).")

@@ -1,6 +1,6 @@
 /*
- * primitive_ulp.c -- the worst error, in ULP, of fastact's exp, expm1, log1p
- * and tanh primitives (csrc/fa_math.h) against the C library's long double
+ * primitive_ulp.c -- the worst error, in ULP, of fastact's exp, expm1, log1p,
+ * tanh and erfc primitives (csrc/fa_math.h) against the C library's long double
  * functions (64-bit significand, so the truth is 11 bits finer than double)
  * on 20 million points per function: the full range, [-1, 1], and tiny
  * arguments down to 2^-60.
@@ -31,6 +31,9 @@ int main(void){
     e = ulp_err(fa_log1p(x), log1pl((long double)x)); if (e > m[2]) { m[2] = e; wx[2] = x; }
     x = (r - 0.5) * 50; if (i % 3 == 0) x = (r - 0.5) * 2; if (i % 5 == 0) x = ldexp(r - 0.5, -(int)(r2 * 60));
     e = ulp_err(fa_tanh(x), tanhl((long double)x)); if (e > m[3]) { m[3] = e; wx[3] = x; }
+    x = (r - 0.5) * 57; if (i % 3 == 0) x = (r - 0.5) * 3;
+    e = ulp_err(fa_erfc(x), erfcl((long double)x)); if (e > m[4]) { m[4] = e; wx[4] = x; }
   }
-  printf("exp %.3f at %.17g\nexpm1 %.3f at %.17g\nlog1p %.3f at %.17g\ntanh %.3f at %.17g\n", m[0], wx[0], m[1], wx[1], m[2], wx[2], m[3], wx[3]);
+  printf("exp %.3f at %.17g\nexpm1 %.3f at %.17g\nlog1p %.3f at %.17g\ntanh %.3f at %.17g\n"
+         "erfc %.3f at %.17g\n", m[0], wx[0], m[1], wx[1], m[2], wx[2], m[3], wx[3], m[4], wx[4]);
 }
