@@ -25,13 +25,12 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 import fastact
 from fastact import reference, registry
+from fastact._peers import Case
 from fastact._ulp import worst
 
 SEED = 20240531
@@ -42,19 +41,6 @@ TAIL_FRACTION = 1 / 1000
 
 COLUMNS = ("name", "fastact ns/el", "reference ns/el", "speed-up", "max fwd ULP",
            "max grad ULP")
-
-
-@dataclass(frozen=True)
-class Case:
-    """One row: an activation name, its keyword arguments, and the row label."""
-
-    name: str
-    kwargs: dict[str, Any]
-
-    @property
-    def label(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
-        return f"{self.name}({args})" if args else self.name
 
 
 def cases(only: list[str] | None = None) -> Iterator[Case]:
