@@ -223,7 +223,9 @@ FA_INLINE double fa_act_sparse_sigmoid(double x, const double *p, double *d)
 {
     (void)p;
     *d = (x > -1.0 && x < 1.0) ? 0.5 : 0.0;
-    return x <= -1.0 ? 0.0 : (x >= 1.0 ? 1.0 : fa_fma(0.5, x, 0.5));
+    /* clip(x/2 + 1/2, 0, 1) as min/max: that form vectorizes (GCC 12), the nested
+     * select does not; 0.5 x + 0.5 is exact, and is +0 at x = -1 */
+    return fa_min(fa_max(fa_fma(0.5, x, 0.5), 0.0), 1.0);
 }
 FA_INLINE double fa_act_sparse_sigmoid_from_output(double y, const double *p)
 {
@@ -234,9 +236,10 @@ FA_INLINE double fa_act_sparse_sigmoid_from_output(double y, const double *p)
 FA_INLINE double fa_act_sparse_plus(double x, const double *p, double *d)
 {
     (void)p;
-    double u = x + 1.0;
-    *d = x <= -1.0 ? 0.0 : (x >= 1.0 ? 1.0 : 0.5 * u);
-    return x <= -1.0 ? 0.0 : (x >= 1.0 ? x : 0.25 * (u * u));
+    /* u = x + 1 on [-1, 1], clamped so that it is 0 below (a form that vectorizes) */
+    double u = fa_max(fa_min(x, 1.0), -1.0) + 1.0;
+    *d = x >= 1.0 ? 1.0 : 0.5 * u;
+    return x >= 1.0 ? x : 0.25 * (u * u);
 }
 FA_INLINE double fa_act_sparse_plus_from_output(double y, const double *p)
 {
