@@ -125,11 +125,11 @@ def _ulp(err: float) -> str:
     return f"{err:.3g}" if err >= 1000 else f"{err:.1f}"
 
 
-def markdown_table(rows: list[tuple[str, ...]]) -> str:
-    """An aligned Markdown table: the name left-aligned, numbers right-aligned."""
-    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(COLUMNS)]
+def markdown_table(rows: list, columns: tuple | list = COLUMNS) -> str:
+    """An aligned Markdown table: the first column left-aligned, the others right-aligned."""
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
 
-    def line(cells: tuple[str, ...]) -> str:
+    def line(cells) -> str:
         padded = [c.ljust(w) if i == 0 else c.rjust(w)
                   for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
         return "| " + " | ".join(padded) + " |"
@@ -137,7 +137,7 @@ def markdown_table(rows: list[tuple[str, ...]]) -> str:
     rule = "|" + "|".join(
         ":" + "-" * (w + 1) if i == 0 else "-" * (w + 1) + ":" for i, w in enumerate(widths)
     ) + "|"
-    return "\n".join([line(COLUMNS), rule, *(line(r) for r in rows)])
+    return "\n".join([line(columns), rule, *(line(r) for r in rows)])
 
 
 def cpu_model() -> str:

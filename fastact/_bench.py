@@ -32,6 +32,7 @@ import numpy as np
 
 import fastact
 from fastact import _peers, reference, registry
+from fastact.__main__ import cpu_model, markdown_table  # the main job's helpers
 from fastact._config import config as fastact_config
 from fastact._peers import Case
 
@@ -149,19 +150,6 @@ def measure_rowwise(name: str, x: np.ndarray, repeat: int) -> dict[str, float]:
     return {impl: best_time(run, repeat) for impl, run in runs.items()}
 
 
-def table(rows: list[list[str]], columns: list[str]) -> str:
-    """An aligned Markdown table, the first column left-aligned."""
-    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
-
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                                 for i, (c, w) in enumerate(zip(cells, widths, strict=True))) + " |"
-
-    rule = "|" + "|".join(":" + "-" * (w + 1) if i == 0 else "-" * (w + 1) + ":"
-                          for i, w in enumerate(widths)) + "|"
-    return "\n".join([line(columns), rule, *(line(r) for r in rows)])
-
-
 def _ratio(fast: float, peer: float | None) -> str:
     return "-" if peer is None else f"{fast / peer:.2f}"
 
@@ -197,7 +185,7 @@ def run_table(size: int, dtype: np.dtype, op: str, only: list[str] | None, repea
                                           default=None)), "-"])
     heading = (f"### {op}, {size:,} {dtype.name} elements "
                f"(copy bandwidth {bandwidth / 1e9:.1f} GB/s)\n\n")
-    return heading + table(rows, columns) + ("\n\n" + "\n".join(notes) if notes else "")
+    return heading + markdown_table(rows, columns) + ("\n\n" + "\n".join(notes) if notes else "")
 
 
 def call_overhead(repeat: int) -> str:
@@ -228,14 +216,12 @@ def thread_scaling(size: int, threads: int, only: list[str] | None, repeat: int)
                      f"{timed[threads] * 1e9 / size:.2f}", f"{timed[1] / timed[threads]:.2f}"])
     fastact.set_num_threads(threads)
     return (f"### threads: forward, {size:,} float32 elements, out= given\n\n"
-            + table(rows, ["function", "1 thread ns/el", f"{threads} threads ns/el",
-                           "speed-up"]))
+            + markdown_table(rows, ["function", "1 thread ns/el", f"{threads} threads ns/el",
+                                    "speed-up"]))
 
 
 def header(threads: int, repeat: int) -> str:
     """Machine, dispatch level, threads, versions of fastact and every peer."""
-    from fastact.__main__ import cpu_model  # the main job's header helper
-
     config = fastact_config()
     versions = [f"NumPy {np.__version__}"]
     for label, module in (("SciPy", "scipy"), ("numexpr", "numexpr"), ("PyTorch", "torch")):

@@ -16,7 +16,6 @@ RuntimeWarning is reported with the input that raised it, beside every other fai
 
 from __future__ import annotations
 
-import contextlib
 import decimal
 import itertools
 import re
@@ -34,14 +33,6 @@ from ulp import rows_last, ulp_error, ulp_of, underflowed
 import fastact
 from fastact import _reference_groups as ref
 from fastact import reference
-
-# See tests/test_hypothesis.py: a failing example imports hypothesis.extra._patching,
-# whose DeprecationWarning would turn the failure into an INTERNALERROR under
-# filterwarnings=error.
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    with contextlib.suppress(ImportError):
-        import hypothesis.extra._patching  # noqa: F401
 
 NAMES = ("maxout", "glu", "sparsemax")
 LD = np.longdouble

@@ -31,15 +31,6 @@ from ulp import ulp_error
 import fastact
 from fastact import reference, registry
 
-# On a failure, hypothesis's pytest plugin imports hypothesis.extra._patching (libcst),
-# whose import raises a DeprecationWarning from mypy_extensions; under
-# filterwarnings=error that turns a failing test into a pytest INTERNALERROR that hides
-# the failure. Import it once here, with that warning silenced.
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    with contextlib.suppress(ImportError):
-        import hypothesis.extra._patching  # noqa: F401
-
 FORWARD_ULP = 4
 DERIVATIVE_ULP = 8
 WIDTH = {np.dtype(np.float16): 16, np.dtype(np.float32): 32, np.dtype(np.float64): 64}

@@ -15,10 +15,8 @@ Run only the oracle's tests with ``pytest tests/test_rowwise.py -k reference``.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import sys
-import warnings
 
 import mpmath
 import numpy as np
@@ -29,14 +27,6 @@ from ulp import rows_last, ulp_error, ulp_of, underflowed
 
 import fastact
 from fastact import _reference_rowwise as ref
-
-# See tests/test_hypothesis.py: a failing example imports hypothesis.extra._patching,
-# whose DeprecationWarning would turn the failure into an INTERNALERROR under
-# filterwarnings=error.
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    with contextlib.suppress(ImportError):
-        import hypothesis.extra._patching  # noqa: F401
 
 NAMES = ("softmax", "log_softmax", "softmin")
 LD = np.longdouble
