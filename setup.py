@@ -31,15 +31,21 @@ from setuptools.command.build_ext import build_ext
 # every build rounds identically. -fno-math-errno: libm calls have no side
 # effects, so unused results can be dropped.
 BASE_FLAGS = ["-O2", "-std=c99", "-ffp-contract=off", "-fno-math-errno"]
+# -O3 for the vectorizer; -fno-trapping-math lets it turn the kernels'
+# branches into selects that compute both sides. Values are unchanged
+# (NaNs are honoured, nothing is reassociated); only the hardware FP
+# flags stop meaning anything, so these loops compute the overflow flag
+# themselves (fa_loop_util.h). GCC's if-conversion stops at 4-way merges
+# by default; the kernels have more. -fno-thread-jumps: jump threading
+# splits a loop body on the NaN test it makes twice (input and output) into
+# paths that store separately, and GCC 12 then vectorizes no value_and_grad
+# loop at all. No debug info: it would be most of the library's size.
+ELEMENTWISE_FLAGS = ["-O3", "-fno-trapping-math", "--param=max-tree-if-conversion-phi-args=32",
+                     "-fno-thread-jumps", "-g0"]
 KERNEL_SOURCES = {
-    # -O3 for the vectorizer; -fno-trapping-math lets it turn the kernels'
-    # branches into selects that compute both sides. Values are unchanged
-    # (NaNs are honoured, nothing is reassociated); only the hardware FP
-    # flags stop meaning anything, so these loops compute the overflow flag
-    # themselves (fa_loop_util.h). GCC's if-conversion stops at 4-way merges
-    # by default; the kernels have more.
-    "csrc/fa_loops.c": ["-O3", "-fno-trapping-math", "--param=max-tree-if-conversion-phi-args=32",
-                        "-g0"],  # no debug info: it would be most of the library's size
+    "csrc/fa_loops.c": ELEMENTWISE_FLAGS,
+    # the same loops computing in float (fa_real.h), with float literals
+    "csrc/fa_loops_float.c": [*ELEMENTWISE_FLAGS, "-fsingle-precision-constant"],
     # row-wise loops: the hardware flags are the reported ones, trapping math stays
     "csrc/fa_rowwise.c": ["-O3", "-g0"],
 }

@@ -1,6 +1,7 @@
 /*
  * fa_loop_util.h -- what every loop file shares: loading and storing each
- * dtype as double, and running an index range on the OpenMP team.
+ * dtype as the computing type fa_real (fa_real.h), and running an index
+ * range on the OpenMP team.
  */
 #ifndef FA_LOOP_UTIL_H
 #define FA_LOOP_UTIL_H
@@ -12,10 +13,11 @@
 
 #include "fa_half.h"
 #include "fa_parallel.h"
+#include "fa_real.h"
 
-#define FA_LOAD_e(ptr) fa_half_to_double(*(const uint16_t *)(ptr))
-#define FA_LOAD_f(ptr) ((double)*(const float *)(ptr))
-#define FA_LOAD_d(ptr) (*(const double *)(ptr))
+#define FA_LOAD_e(ptr) ((fa_real)fa_half_to_double(*(const uint16_t *)(ptr))) /* exact */
+#define FA_LOAD_f(ptr) ((fa_real)*(const float *)(ptr))
+#define FA_LOAD_d(ptr) ((fa_real)*(const double *)(ptr))
 /* The row-wise loops' stores: the float16 one raises overflow by hand (the
  * bit conversion raises no flag), as float32 conversion does by itself. */
 static inline uint16_t fa_half_store(double v)
@@ -31,23 +33,24 @@ static inline uint16_t fa_half_store(double v)
 #define FA_STORE_f(ptr, v) (*(float *)(ptr) = (float)(v))
 #define FA_STORE_d(ptr, v) (*(double *)(ptr) = (v))
 
-/* Stores for the elementwise loops: each returns the stored value as a
- * double (float16: only whether it is infinite), for the overflow check. */
-static inline double fa_store_e(char *ptr, double v)
+/* Stores for the elementwise loops: each returns the stored value as an
+ * fa_real (float16: only whether it is infinite), for the overflow check.
+ * The float16 store rounds once, from the value widened exactly to double. */
+static inline fa_real fa_store_e(char *ptr, fa_real v)
 {
-    uint16_t h = fa_half_from_double(v);
+    uint16_t h = fa_half_from_double((double)v);
     *(uint16_t *)ptr = h;
     return (h & 0x7fffu) == 0x7c00u ? INFINITY : 0.0;
 }
-static inline double fa_store_f(char *ptr, double v)
+static inline fa_real fa_store_f(char *ptr, fa_real v)
 {
     float f = (float)v;
     *(float *)ptr = f;
-    return (double)f;
+    return (fa_real)f;
 }
-static inline double fa_store_d(char *ptr, double v)
+static inline fa_real fa_store_d(char *ptr, fa_real v)
 {
-    *(double *)ptr = v;
+    *(double *)ptr = (double)v;
     return v;
 }
 
@@ -63,7 +66,7 @@ static inline double fa_store_d(char *ptr, double v)
 
 /* Run BODY for i in [0, n), on OpenMP threads splitting the range statically
  * when the work (cost) is above the threshold: FA_FOR_EACH for the row-wise
- * loops, FA_FOR_EACH_ELEMENT for the vectorized elementwise loops. Both make
+ * loops, fa_run_elements for the vectorized elementwise loops. Both make
  * the floating-point flags NumPy reads (the calling thread's) independent of
  * the thread count, in different ways.
  *
@@ -96,7 +99,7 @@ static inline double fa_store_d(char *ptr, double v)
 #define FA_FOR_EACH(n, cost, ...) FA_SERIAL_LOOP(n, __VA_ARGS__)
 #endif
 
-/* FA_FOR_EACH_ELEMENT (code compiled with -fno-trapping-math, so that the
+/* fa_run_elements (code compiled with -fno-trapping-math, so that the
  * vectorizer may evaluate both sides of every select): the hardware flags
  * are not meaningful, since a lane whose result is discarded may overflow or
  * compare a NaN. So the loop restores the flags it found, and BODY computes
@@ -123,26 +126,56 @@ static inline fa_fp_state fa_fp_state_save(void)
 static inline void fa_fp_state_restore(fa_fp_state s) { fesetexceptflag(&s, FE_ALL_EXCEPT); }
 #endif
 
+/* The elementwise loops' bodies are range functions: the elements [begin,
+ * end) of one call, returning whether any of them overflowed. Each is its
+ * own function, run on the calling thread or on every thread of the team
+ * for one contiguous share: so GCC vectorizes it once, as a loop of its own
+ * (inlined into the caller's branches it did not always). */
+typedef int (*fa_range_fn)(char *const *restrict args, const ptrdiff_t *steps, ptrdiff_t begin,
+                           ptrdiff_t end);
+
+/* Thread t of nt takes [n t / nt, n (t + 1) / nt), its ends rounded down to
+ * 16 elements so that no two threads write one cache line of a contiguous
+ * output; the values do not depend on the split. */
+static inline ptrdiff_t fa_share_start(ptrdiff_t n, int t, int nt)
+{
+    if (t >= nt)
+        return n;
+    ptrdiff_t start = (ptrdiff_t)((double)n * t / nt);
+    return start - start % 16;
+}
+
+static int fa_run_range(fa_range_fn range, char **args, const ptrdiff_t *steps, ptrdiff_t n,
+                        ptrdiff_t cost)
+{
+    int overflow = 0;
 #ifdef _OPENMP
-#define FA_ELEMENT_THREADS(n, cost, ...)                                                           \
-    const int nt = fa_threads_for(cost);                                                           \
-    if (nt > 1) {                                                                                  \
-        FA_PRAGMA(omp parallel for num_threads(nt) schedule(static) reduction(| : overflow))       \
-        FA_SERIAL_LOOP(n, __VA_ARGS__)                                                             \
-    } else {                                                                                       \
-        FA_SERIAL_LOOP(n, __VA_ARGS__)                                                             \
+    const int nt = fa_threads_for(cost);
+    if (nt > 1) {
+        FA_PRAGMA(omp parallel num_threads(nt) reduction(| : overflow))
+        {
+            int t = omp_get_thread_num(), team = omp_get_num_threads();
+            overflow |= range(args, steps, fa_share_start(n, t, team),
+                              fa_share_start(n, t + 1, team));
+        }
+        return overflow;
     }
 #else
-#define FA_ELEMENT_THREADS(n, cost, ...) FA_SERIAL_LOOP(n, __VA_ARGS__)
+    (void)cost;
 #endif
-#define FA_FOR_EACH_ELEMENT(n, cost, ...)                                                          \
-    {                                                                                              \
-        const fa_fp_state state_before = fa_fp_state_save();                                      \
-        int overflow = 0;                                                                          \
-        FA_ELEMENT_THREADS(n, cost, __VA_ARGS__)                                                   \
-        fa_fp_state_restore(state_before);                                                         \
-        if (overflow)                                                                              \
-            feraiseexcept(FE_OVERFLOW | FE_INEXACT);                                               \
-    }
+    return range(args, steps, 0, n);
+}
+
+/* Run a range function over all n elements, computing the overflow flag
+ * and leaving the caller's other flags as they were. */
+static inline void fa_run_elements(fa_range_fn range, char **args, const ptrdiff_t *steps,
+                                   ptrdiff_t n, ptrdiff_t cost)
+{
+    const fa_fp_state state_before = fa_fp_state_save();
+    int overflow = fa_run_range(range, args, steps, n, cost);
+    fa_fp_state_restore(state_before);
+    if (overflow)
+        feraiseexcept(FE_OVERFLOW | FE_INEXACT);
+}
 
 #endif /* FA_LOOP_UTIL_H */

@@ -1,6 +1,11 @@
 /*
  * fa_loops.c -- every ufunc loop, generated from fa_activations.def.
  *
+ * Compiled twice per dispatch level (setup.py): as it is, for the float64
+ * loops and the table of all loops; and as fa_loops_float.c, which defines
+ * FA_REAL_FLOAT, for the float32 and float16 loops, which then compute in
+ * float (fa_real.h): the same kernels in the precision of the data.
+ *
  * Each activation gets, for float16, float32 and float64:
  *   NAME                       (x, params...)      -> y
  *   NAME_grad                  (x, params...)      -> f'(x)
@@ -8,8 +13,8 @@
  *   NAME_backward              (g, x, params...)   -> g f'(x)
  *                              (g, x, params...)   -> g f'(x), g df/dparam   (param_grad)
  *   NAME_backward_from_output  (g, y, params...)   -> g f'(x)                 (from_output)
- * All arithmetic is in double; narrower types are widened on load and
- * rounded once on store. Any strides; OpenMP splits long loops statically.
+ * float16 is widened to float on load and rounded once on store. Any
+ * strides; OpenMP splits long loops statically.
  */
 #include "fa_activations.h"
 #include "fa_costs.h"
@@ -38,14 +43,14 @@
 #define FA_IN(MODE, T, FIRST, NP, k) FA_LOAD_##T(FA_AT_##MODE(k, T, FIRST, NP))
 /* Store v as argument k; the value is the stored one, widened. */
 #define FA_OUT(MODE, T, FIRST, NP, k, v) fa_store_##T(FA_AT_##MODE(k, T, FIRST, NP), v)
-/* An overflow (FA_FOR_EACH_ELEMENT): a stored value is infinite while the
+/* An overflow (fa_run_elements): a stored value is infinite while the
  * element's inputs were all finite. One comparison per element, of the
  * larger output: GCC 12 vectorizes that, not two flags or-ed together. */
 #define FA_NOTE_OVERFLOW(stored1, stored2)                                                         \
-    overflow |= (fa_max(fabs(stored1), fabs(stored2)) > DBL_MAX) & finite;
+    overflow |= (fa_max(fabs(stored1), fabs(stored2)) > FA_REAL_MAX) & finite;
 
 #define FA_PARAMS(MODE, T, FIRST, NP)                                                              \
-    double p[2] = {0.0, 0.0};                                                                      \
+    fa_real p[2] = {0.0, 0.0};                                                                      \
     if ((NP) > 0)                                                                                  \
         p[0] = FA_IN(MODE, T, FIRST, NP, FIRST);                                                   \
     if ((NP) > 1)                                                                                  \
@@ -60,47 +65,47 @@
 
 #define FA_BODY_forward(NAME, NP, T, MODE)                                                         \
     FA_PARAMS(MODE, T, 1, NP)                                                                      \
-    double x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
+    fa_real x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
     finite &= fa_isfinite(x);                                                                      \
-    double y = fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                \
+    fa_real y = fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                \
     FA_NOTE_OVERFLOW(FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_NAN_PASS(x, y)), 0.0)
 
 #define FA_BODY_grad(NAME, NP, T, MODE)                                                            \
     FA_PARAMS(MODE, T, 1, NP)                                                                      \
-    double x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
+    fa_real x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
     finite &= fa_isfinite(x);                                                                      \
     (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                     \
     FA_NOTE_OVERFLOW(FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_NAN_PASS(x, d)), 0.0)
 
 #define FA_BODY_value_and_grad(NAME, NP, T, MODE)                                                  \
     FA_PARAMS(MODE, T, 1, NP)                                                                      \
-    double x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
+    fa_real x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
     finite &= fa_isfinite(x);                                                                      \
-    double y = fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                \
-    double stored_y = FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_NAN_PASS(x, y));                         \
-    double stored_d = FA_OUT(MODE, T, 1, NP, 2 + (NP), FA_NAN_PASS_ALT(x, d));                     \
+    fa_real y = fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                \
+    fa_real stored_y = FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_NAN_PASS(x, y));                         \
+    fa_real stored_d = FA_OUT(MODE, T, 1, NP, 2 + (NP), FA_NAN_PASS_ALT(x, d));                     \
     FA_NOTE_OVERFLOW(stored_y, stored_d)
 
 #define FA_BODY_backward(NAME, NP, T, MODE)                                                        \
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
-    double g = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1), d;                          \
+    fa_real g = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1), d;                          \
     finite &= fa_isfinite(g) & fa_isfinite(x);                                                     \
     (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                     \
     FA_NOTE_OVERFLOW(FA_OUT(MODE, T, 2, NP, 2 + (NP), g * FA_NAN_PASS(x, d)), 0.0)
 
 #define FA_BODY_backward_param(NAME, NP, T, MODE)                                                  \
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
-    double g = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1), d;                          \
+    fa_real g = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1), d;                          \
     finite &= fa_isfinite(g) & fa_isfinite(x);                                                     \
     (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                     \
-    double stored_gx = FA_OUT(MODE, T, 2, NP, 2 + (NP), g * FA_NAN_PASS(x, d));                    \
-    double stored_gp = FA_OUT(MODE, T, 2, NP, 3 + (NP),                                            \
+    fa_real stored_gx = FA_OUT(MODE, T, 2, NP, 2 + (NP), g * FA_NAN_PASS(x, d));                    \
+    fa_real stored_gp = FA_OUT(MODE, T, 2, NP, 3 + (NP),                                            \
                               g * FA_NAN_PASS_ALT(x, fa_act_##NAME##_dparam(FA_NOT_NAN(x), p)));   \
     FA_NOTE_OVERFLOW(stored_gx, stored_gp)
 
 #define FA_BODY_backward_from_output(NAME, NP, T, MODE)                                            \
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
-    double g = FA_IN(MODE, T, 2, NP, 0), y = FA_IN(MODE, T, 2, NP, 1);                             \
+    fa_real g = FA_IN(MODE, T, 2, NP, 0), y = FA_IN(MODE, T, 2, NP, 1);                             \
     finite &= fa_isfinite(g) & fa_isfinite(y);                                                     \
     FA_NOTE_OVERFLOW(FA_OUT(MODE, T, 2, NP, 2 + (NP),                                              \
                             g * FA_NAN_PASS(y, fa_act_##NAME##_from_output(FA_NOT_NAN(y), p))),    \
@@ -132,21 +137,48 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
     return 1;
 }
 
+#define FA_LOOP_SIGNATURE(NAME, OP, T)                                                             \
+    void FA_LEVELED(fa_loop_##NAME##_##OP##_##T)(char **args, const ptrdiff_t *dimensions,         \
+                                                 const ptrdiff_t *steps, void *data)
+
+/* The elements [begin, end) of one call, in one mode (FA_AT_contiguous or
+ * FA_AT_strided); returns whether any overflowed (fa_run_elements). */
+#define FA_RANGE(NAME, NP, OP, T, MODE)                                                            \
+    static int fa_range_##NAME##_##OP##_##T##_##MODE(char *const *restrict args,                 \
+                                                     const ptrdiff_t *steps, ptrdiff_t begin,      \
+                                                     ptrdiff_t end)                                \
+    {                                                                                              \
+        (void)steps;                                                                               \
+        int overflow = 0;                                                                          \
+        for (ptrdiff_t i = begin; i < end; i++) {                                                  \
+            FA_BODY_##OP(NAME, NP, T, MODE)                                                        \
+        }                                                                                          \
+        return overflow;                                                                           \
+    }
+
 #define FA_LOOP(NAME, NP, OP, T)                                                                   \
-    static void fa_loop_##NAME##_##OP##_##T(char **args, const ptrdiff_t *dimensions,              \
-                                             const ptrdiff_t *steps, void *data)                   \
+    FA_RANGE(NAME, NP, OP, T, contiguous)                                                          \
+    FA_RANGE(NAME, NP, OP, T, strided)                                                             \
+    FA_LOOP_SIGNATURE(NAME, OP, T)                                                                 \
     {                                                                                              \
         (void)data;                                                                                \
         const ptrdiff_t n = dimensions[0];                                                         \
         const int nargs = FA_FIRST_##OP + (NP) + FA_NOUT_##OP;                                     \
-        if (fa_is_contiguous(steps, nargs, FA_FIRST_##OP, NP, FA_SIZE_##T)) {                      \
-            FA_FOR_EACH_ELEMENT(n, fa_cost_##NAME * n, FA_BODY_##OP(NAME, NP, T, contiguous))              \
-        } else {                                                                                   \
-            FA_FOR_EACH_ELEMENT(n, fa_cost_##NAME * n, FA_BODY_##OP(NAME, NP, T, strided))                 \
-        }                                                                                          \
+        fa_run_elements(fa_is_contiguous(steps, nargs, FA_FIRST_##OP, NP, FA_SIZE_##T)             \
+                            ? fa_range_##NAME##_##OP##_##T##_contiguous                            \
+                            : fa_range_##NAME##_##OP##_##T##_strided,                              \
+                        args, steps, n, fa_cost_##NAME * n);                                       \
     }
 
-#define FA_LOOPS(NAME, NP, OP) FA_LOOP(NAME, NP, OP, e) FA_LOOP(NAME, NP, OP, f) FA_LOOP(NAME, NP, OP, d)
+/* This build's loops; the float64 build also declares the float build's. */
+#ifdef FA_REAL_FLOAT
+#define FA_LOOPS(NAME, NP, OP) FA_LOOP(NAME, NP, OP, e) FA_LOOP(NAME, NP, OP, f)
+#else
+#define FA_LOOPS(NAME, NP, OP)                                                                     \
+    FA_LOOP_SIGNATURE(NAME, OP, e);                                                                \
+    FA_LOOP_SIGNATURE(NAME, OP, f);                                                                \
+    FA_LOOP(NAME, NP, OP, d)
+#endif
 
 #define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD)                                           \
     FA_LOOPS(NAME, NP, forward)                                                                    \
@@ -159,10 +191,12 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
 #undef FA_ACTIVATION
 
 /* ---- the table ----------------------------------------------------------- */
+#ifndef FA_REAL_FLOAT
 
 #define FA_SPEC(UNAME, DOC, NIN, NOUT, NAME, OP)                                                   \
     {UNAME, DOC, NIN, NOUT,                                                                        \
-     {fa_loop_##NAME##_##OP##_e, fa_loop_##NAME##_##OP##_f, fa_loop_##NAME##_##OP##_d}},
+     {FA_LEVELED(fa_loop_##NAME##_##OP##_e), FA_LEVELED(fa_loop_##NAME##_##OP##_f),               \
+      FA_LEVELED(fa_loop_##NAME##_##OP##_d)}},
 
 #define FA_SEE(NAME) " See fastact." #NAME " (or fastact.gelu for gelu_*) for the parameters."
 
@@ -191,3 +225,4 @@ const fa_ufunc_spec FA_LEVELED(fa_ufunc_specs)[] = {
 
 const int FA_LEVELED(fa_ufunc_spec_count) =
     (int)(sizeof FA_LEVELED(fa_ufunc_specs) / sizeof FA_LEVELED(fa_ufunc_specs)[0]);
+#endif /* FA_REAL_FLOAT */

@@ -2,6 +2,179 @@
 #ifndef FA_SERIES_H
 #define FA_SERIES_H
 
+#include "fa_real.h"
+
+#ifdef FA_REAL_FLOAT
+
+/* silu': root -1.2784645427610737951, used for -0.894956 < x - root < 0.235175 (direct below -0.447478), degrees 7 and 6, relative fit error 5.54e-10 */
+#define FA_SILU_ROOT_HI -0x1.4749740000000p+0
+#define FA_SILU_ROOT_LO 0x1.bdf6fa0000000p-27
+#define FA_SILU_ROOT_LEFT 0x1.ca37b40000000p-1
+#define FA_SILU_ROOT_RIGHT 0x1.e1a3680000000p-3
+#define FA_SILU_ROOT_CUT 0x1.ca37b40000000p-2
+#define FA_SILU_ROOT_CENTER -0x1.b2cc000000000p-4
+#define FA_SILU_ROOT_DEGREE 8
+static const fa_real fa_silu_root_poly[8] = {
+    0x1.9eab160000000p-3 /* 0.20247475731580693 */,
+    0x1.2324120000000p-3 /* 0.14215864756973825 */,
+    0x1.7d59e00000000p-6 /* 0.023275822473791505 */,
+    -0x1.9706a60000000p-7 /* -0.012421447150528915 */,
+    -0x1.ad0aac0000000p-8 /* -0.0065466563906330709 */,
+    -0x1.5f99d40000000p-12 /* -0.00033531274454343899 */,
+    0x1.5334380000000p-11 /* 0.0006469802735294043 */,
+    0x1.a9c7a20000000p-13 /* 0.00020302763363087659 */};
+
+#define FA_SILU_LEFT_CENTER -0x1.57a9c80000000p-1
+#define FA_SILU_LEFT_DEGREE 7
+static const fa_real fa_silu_left_poly[7] = {
+    -0x1.68ad140000000p-4 /* -0.088055686630126104 */,
+    0x1.df045a0000000p-5 /* 0.058473755580767953 */,
+    0x1.609e660000000p-4 /* 0.086088558890957483 */,
+    0x1.112bfe0000000p-5 /* 0.033346171060583925 */,
+    0x1.2241320000000p-9 /* 0.0022144674684935631 */,
+    -0x1.80dfcc0000000p-9 /* -0.002936357141761222 */,
+    -0x1.3bed460000000p-10 /* -0.0012051652626646475 */};
+
+/* gelu_tanh': root -0.75246142207101625849, used for -1.35944 < x - root < 0.566263 (direct below -0.67972), degrees 10 and 8, relative fit error 1.44e-9 */
+#define FA_GELU_TANH_ROOT_HI -0x1.8142a00000000p-1
+#define FA_GELU_TANH_ROOT_LO 0x1.85a06c0000000p-27
+#define FA_GELU_TANH_ROOT_LEFT 0x1.5c04400000000p+0
+#define FA_GELU_TANH_ROOT_RIGHT 0x1.21ed360000000p-1
+#define FA_GELU_TANH_ROOT_CUT 0x1.5c04400000000p-1
+#define FA_GELU_TANH_ROOT_CENTER -0x1.d0b8500000000p-5
+#define FA_GELU_TANH_ROOT_DEGREE 11
+static const fa_real fa_gelu_tanh_root_poly[11] = {
+    0x1.a230160000000p-2 /* 0.40838657262170995 */,
+    0x1.8d8a1e0000000p-2 /* 0.38822219359104243 */,
+    0x1.aa5c040000000p-9 /* 0.0032528643100505464 */,
+    -0x1.c0c1de0000000p-4 /* -0.10955988484735906 */,
+    -0x1.675aaa0000000p-6 /* -0.02193323767824283 */,
+    0x1.2297780000000p-6 /* 0.017736307446437645 */,
+    0x1.9209a80000000p-8 /* 0.0061346087806342236 */,
+    -0x1.01acdc0000000p-9 /* -0.0019659060795517005 */,
+    -0x1.0fa0dc0000000p-10 /* -0.0010361799672569522 */,
+    0x1.5c4f2c0000000p-13 /* 0.00016608679870718818 */,
+    0x1.0334280000000p-13 /* 0.00012359797754967158 */};
+
+#define FA_GELU_TANH_LEFT_CENTER -0x1.0503300000000p+0
+#define FA_GELU_TANH_LEFT_DEGREE 9
+static const fa_real fa_gelu_tanh_left_poly[9] = {
+    -0x1.c0cf9a0000000p-4 /* -0.10957298345631023 */,
+    -0x1.7e3ef80000000p-4 /* -0.093321774015183082 */,
+    0x1.0ba99a0000000p-4 /* 0.065347291746943308 */,
+    0x1.c34c100000000p-4 /* 0.1101799594326802 */,
+    0x1.3f3e200000000p-5 /* 0.038970052745887534 */,
+    -0x1.329d6a0000000p-7 /* -0.0093571442805380028 */,
+    -0x1.4ebe640000000p-7 /* -0.010215567479676374 */,
+    -0x1.94e2640000000p-10 /* -0.0015445111586106021 */,
+    0x1.df3f4a0000000p-11 /* 0.00091409151013147641 */};
+
+/* gelu_erf': root -0.75179152469356445746, used for -1.37398 < x - root < 0.565582 (direct below -0.686992), degrees 10 and 8, relative fit error 1.53e-9 */
+#define FA_GELU_ERF_ROOT_HI -0x1.80ead20000000p-1
+#define FA_GELU_ERF_ROOT_LO 0x1.a03fd40000000p-27
+#define FA_GELU_ERF_ROOT_LEFT 0x1.5fbd760000000p+0
+#define FA_GELU_ERF_ROOT_RIGHT 0x1.2193fa0000000p-1
+#define FA_GELU_ERF_ROOT_CUT 0x1.5fbd760000000p-1
+#define FA_GELU_ERF_ROOT_CENTER -0x1.f14be40000000p-5
+#define FA_GELU_ERF_ROOT_DEGREE 11
+static const fa_real fa_gelu_erf_root_poly[11] = {
+    0x1.a1aba40000000p-2 /* 0.40788132046064007 */,
+    0x1.8e97380000000p-2 /* 0.38924872365174203 */,
+    0x1.1f8e8e0000000p-9 /* 0.0021938846816364824 */,
+    -0x1.c1711a0000000p-4 /* -0.10972700371292578 */,
+    -0x1.4e36860000000p-6 /* -0.02039874126006995 */,
+    0x1.206daa0000000p-6 /* 0.01760427179085696 */,
+    0x1.6290ea0000000p-8 /* 0.0054102487191661575 */,
+    -0x1.e5c8f00000000p-10 /* -0.0018531223240117124 */,
+    -0x1.b28dfc0000000p-11 /* -0.00082884717255660566 */,
+    0x1.08a9d60000000p-13 /* 0.000126201347117693 */,
+    0x1.5ebb9a0000000p-14 /* 8.3621221109071177e-5 */};
+
+#define FA_GELU_ERF_LEFT_CENTER -0x1.07ce180000000p+0
+#define FA_GELU_ERF_LEFT_DEGREE 9
+static const fa_real fa_gelu_erf_left_poly[9] = {
+    -0x1.b9f25e0000000p-4 /* -0.10789715577495438 */,
+    -0x1.88bb960000000p-4 /* -0.095882020787709796 */,
+    0x1.e9eb6a0000000p-5 /* 0.059804637320128197 */,
+    0x1.c52a820000000p-4 /* 0.11063624071188967 */,
+    0x1.53aed60000000p-5 /* 0.041465205160603916 */,
+    -0x1.4571d40000000p-7 /* -0.0099317824951722621 */,
+    -0x1.6df2200000000p-7 /* -0.011167779159295996 */,
+    -0x1.4dd2ea0000000p-10 /* -0.0012734371002235849 */,
+    0x1.40c9560000000p-10 /* 0.0012237032990217354 */};
+
+/* mish': root -1.1924312145154952121, used for -0.234132 < x - root < 0.142169 (direct below -0.117066), degrees 5 and 5, relative fit error 6.6e-10 */
+#define FA_MISH_ROOT_HI -0x1.31432c0000000p+0
+#define FA_MISH_ROOT_LO -0x1.a25b080000000p-29
+#define FA_MISH_ROOT_LEFT 0x1.df80d60000000p-3
+#define FA_MISH_ROOT_RIGHT 0x1.2329880000000p-3
+#define FA_MISH_ROOT_CUT 0x1.df80d60000000p-4
+#define FA_MISH_ROOT_CENTER 0x1.9b48e60000000p-7
+#define FA_MISH_ROOT_DEGREE 6
+static const fa_real fa_mish_root_poly[6] = {
+    0x1.13fe240000000p-2 /* 0.26952414280251387 */,
+    0x1.a56c9c0000000p-3 /* 0.20577356280865447 */,
+    0x1.50ee600000000p-5 /* 0.041129291891453113 */,
+    -0x1.593c760000000p-6 /* -0.021071544062721939 */,
+    -0x1.0622d40000000p-6 /* -0.015999515305977606 */,
+    -0x1.a9ed0c0000000p-9 /* -0.0032495571979926493 */};
+
+#define FA_MISH_LEFT_CENTER -0x1.67a0a00000000p-3
+#define FA_MISH_LEFT_DEGREE 6
+static const fa_real fa_mish_left_poly[6] = {
+    -0x1.4e49ac0000000p-5 /* -0.040806614083000575 */,
+    0x1.9825b40000000p-3 /* 0.1992906596057985 */,
+    0x1.700b880000000p-3 /* 0.17970948668443318 */,
+    0x1.a732b00000000p-5 /* 0.051659911018715106 */,
+    -0x1.097fb40000000p-7 /* -0.0081023819159054286 */,
+    -0x1.84064a0000000p-7 /* -0.011841570450463269 */};
+
+/* tanhshrink: x - tanh(x) = x^3 Q(x^2 - 1.125) for |x| < 1.5, degree 10, relative fit error 3.62e-9 */
+#define FA_TANHSHRINK_SERIES_LIMIT 0x1.8000000000000p+0
+#define FA_TANHSHRINK_CENTER 0x1.2000000000000p+0
+#define FA_TANHSHRINK_DEGREE 11
+static const fa_real fa_tanhshrink_poly[11] = {
+    0x1.d78d280000000p-3 /* 0.23024970214677892 */,
+    -0x1.01fb7c0000000p-4 /* -0.062983973161502107 */,
+    0x1.1e92b60000000p-6 /* 0.017491032855200524 */,
+    -0x1.3ef7c20000000p-8 /* -0.0048670623136994159 */,
+    0x1.6323b20000000p-10 /* 0.0013547493733641495 */,
+    -0x1.8c06500000000p-12 /* -0.0003776785574852026 */,
+    0x1.b8f5280000000p-14 /* 0.00010513249330734005 */,
+    -0x1.d9d4420000000p-16 /* -2.8242417726651394e-5 */,
+    0x1.07cb940000000p-17 /* 7.861710335375902e-6 */,
+    -0x1.9231c60000000p-19 /* -2.9965820214706423e-6 */,
+    0x1.bfd3f60000000p-21 /* 8.3414461142415756e-7 */};
+
+/* erfc: 1 - z E(z^2 - 1/8) for |z| <= 1/2, degree 4, relative fit error 1.39e-9; exp(-a^2) t R(t - 0.350282), t = 1/(1 + a), for 1/2 <= a <= 28.5, degree 12, relative fit error 7.01e-10 */
+#define FA_ERFC_SMALL_DEGREE 5
+static const fa_real fa_erfc_small_poly[5] = {
+    0x1.15446c0000000p+0 /* 1.0830752376761713 */,
+    -0x1.6584040000000p-2 /* -0.34913641239293083 */,
+    0x1.a6db660000000p-4 /* 0.10323657849970456 */,
+    -0x1.8fbd6e0000000p-6 /* -0.024398191451406109 */,
+    0x1.3545120000000p-8 /* 0.0047190825672188139 */};
+
+#define FA_ERFC_T_CENTER 0x1.66b0740000000p-2
+#define FA_ERFC_ONE_MINUS_T_CENTER 0x1.4ca7c60000000p-1
+#define FA_ERFC_LARGE_DEGREE 13
+static const fa_real fa_erfc_large_poly[13] = {
+    0x1.8d53900000000p-1 /* 0.77602817594848903 */,
+    0x1.27025c0000000p-1 /* 0.5761898869169617 */,
+    -0x1.1354b20000000p-2 /* -0.26887777751895216 */,
+    -0x1.a0b4ea0000000p-2 /* -0.40694014415398301 */,
+    0x1.1058380000000p-1 /* 0.53192307180248006 */,
+    0x1.9023700000000p-4 /* 0.097690042865335245 */,
+    -0x1.d760900000000p-1 /* -0.92065858680155436 */,
+    0x1.fd459c0000000p-1 /* 0.99467168592869898 */,
+    0x1.665e460000000p-2 /* 0.34996899299930261 */,
+    -0x1.699ffa0000000p+1 /* -2.8251945454729815 */,
+    0x1.a8a8360000000p+1 /* 3.3176334038388533 */,
+    0x1.6c54920000000p+1 /* 2.846330968074234 */,
+    -0x1.d92c6c0000000p+2 /* -7.393336399669653 */};
+
+#else
+
 /* silu': root -1.2784645427610737951, used for -0.894956 < x - root < 0.235175 (direct below -0.447478), degrees 14 and 12, relative fit error 1.33e-18 */
 #define FA_SILU_ROOT_HI -0x1.474973c84120bp+0
 #define FA_SILU_ROOT_LO -0x1.f8d74bc9ac154p-54
@@ -10,7 +183,7 @@
 #define FA_SILU_ROOT_CUT 0x1.ca37b4016a6e7p-2
 #define FA_SILU_ROOT_CENTER -0x1.b2cc002114da9p-4
 #define FA_SILU_ROOT_DEGREE 15
-static const double fa_silu_root_poly[15] = {
+static const fa_real fa_silu_root_poly[15] = {
     0x1.9eab15e6ba074p-3 /* 0.20247475729343345 */,
     0x1.232412b0011bap-3 /* 0.14215864753363211 */,
     0x1.7d59e6ab48986p-6 /* 0.023275828612108215 */,
@@ -29,7 +202,7 @@ static const double fa_silu_root_poly[15] = {
 
 #define FA_SILU_LEFT_CENTER -0x1.57a9c7010fd2dp-1
 #define FA_SILU_LEFT_DEGREE 13
-static const double fa_silu_left_poly[13] = {
+static const fa_real fa_silu_left_poly[13] = {
     -0x1.68ad1464d9f91p-4 /* -0.088055686630126104 */,
     0x1.df045b4621ac7p-5 /* 0.058473757047115486 */,
     0x1.609e65454663bp-4 /* 0.086088557804395661 */,
@@ -52,7 +225,7 @@ static const double fa_silu_left_poly[13] = {
 #define FA_GELU_TANH_ROOT_CUT 0x1.5c043ff56bf40p-1
 #define FA_GELU_TANH_ROOT_CENTER -0x1.d0b850b776ec9p-5
 #define FA_GELU_TANH_ROOT_DEGREE 21
-static const double fa_gelu_tanh_root_poly[21] = {
+static const fa_real fa_gelu_tanh_root_poly[21] = {
     0x1.a23016f624a1cp-2 /* 0.40838657262170995 */,
     0x1.8d8a1e8372ac8p-2 /* 0.38822219540876947 */,
     0x1.aa5c1121b52afp-9 /* 0.0032528658783611203 */,
@@ -77,7 +250,7 @@ static const double fa_gelu_tanh_root_poly[21] = {
 
 #define FA_GELU_TANH_LEFT_CENTER -0x1.05032ff810f70p+0
 #define FA_GELU_TANH_LEFT_DEGREE 16
-static const double fa_gelu_tanh_left_poly[16] = {
+static const fa_real fa_gelu_tanh_left_poly[16] = {
     -0x1.c0cf99c785204p-4 /* -0.10957298345631023 */,
     -0x1.7e3ef82e96abfp-4 /* -0.093321771107564003 */,
     0x1.0ba99a1937e5bp-4 /* 0.065347291896153883 */,
@@ -103,7 +276,7 @@ static const double fa_gelu_tanh_left_poly[16] = {
 #define FA_GELU_ERF_ROOT_CUT 0x1.5fbd767704200p-1
 #define FA_GELU_ERF_ROOT_CENTER -0x1.f14be48f40539p-5
 #define FA_GELU_ERF_ROOT_DEGREE 19
-static const double fa_gelu_erf_root_poly[19] = {
+static const fa_real fa_gelu_erf_root_poly[19] = {
     0x1.a1aba4101c692p-2 /* 0.40788132046064007 */,
     0x1.8e9737b1d60f6p-2 /* 0.38924872420240262 */,
     0x1.1f8e9430f4eccp-9 /* 0.0021938854119783797 */,
@@ -126,7 +299,7 @@ static const double fa_gelu_erf_root_poly[19] = {
 
 #define FA_GELU_ERF_LEFT_CENTER -0x1.07ce18d943180p+0
 #define FA_GELU_ERF_LEFT_DEGREE 16
-static const double fa_gelu_erf_left_poly[16] = {
+static const fa_real fa_gelu_erf_left_poly[16] = {
     -0x1.b9f25e362854ep-4 /* -0.10789715577495438 */,
     -0x1.88bb95398721bp-4 /* -0.095882018002562946 */,
     0x1.e9eb69f6a0304p-5 /* 0.059804636916856805 */,
@@ -152,7 +325,7 @@ static const double fa_gelu_erf_left_poly[16] = {
 #define FA_MISH_ROOT_CUT 0x1.df80d5af70944p-4
 #define FA_MISH_ROOT_CENTER 0x1.9b48e5a5104dbp-7
 #define FA_MISH_ROOT_DEGREE 12
-static const double fa_mish_root_poly[12] = {
+static const fa_real fa_mish_root_poly[12] = {
     0x1.13fe2308416a8p-2 /* 0.26952414262664572 */,
     0x1.a56c9c0ffe819p-3 /* 0.20577356265840832 */,
     0x1.50eec59614652p-5 /* 0.041129480276720046 */,
@@ -168,7 +341,7 @@ static const double fa_mish_root_poly[12] = {
 
 #define FA_MISH_LEFT_CENTER -0x1.67a0a043946f3p-3
 #define FA_MISH_LEFT_DEGREE 10
-static const double fa_mish_left_poly[10] = {
+static const fa_real fa_mish_left_poly[10] = {
     -0x1.4e49ac1d9e49fp-5 /* -0.040806614078016104 */,
     0x1.9825b38b3dd2cp-3 /* 0.19929065960580183 */,
     0x1.700b837cea886p-3 /* 0.1797094604965574 */,
@@ -184,7 +357,7 @@ static const double fa_mish_left_poly[10] = {
 #define FA_TANHSHRINK_SERIES_LIMIT 0x1.8000000000000p+0
 #define FA_TANHSHRINK_CENTER 0x1.2000000000000p+0
 #define FA_TANHSHRINK_DEGREE 23
-static const double fa_tanhshrink_poly[23] = {
+static const fa_real fa_tanhshrink_poly[23] = {
     0x1.d78d27e512c0ap-3 /* 0.23024970214677892 */,
     -0x1.01fb7961cc666p-4 /* -0.062983965061698654 */,
     0x1.1e92b319c1fcbp-6 /* 0.017491030600495878 */,
@@ -211,7 +384,7 @@ static const double fa_tanhshrink_poly[23] = {
 
 /* erfc: 1 - z E(z^2 - 1/8) for |z| <= 1/2, degree 9, relative fit error 2.29e-20; exp(-a^2) t R(t - 0.350282), t = 1/(1 + a), for 1/2 <= a <= 28.5, degree 29, relative fit error 9.42e-19 */
 #define FA_ERFC_SMALL_DEGREE 10
-static const double fa_erfc_small_poly[10] = {
+static const fa_real fa_erfc_small_poly[10] = {
     0x1.15446b34ed348p+0 /* 1.0830752376761713 */,
     -0x1.658407f4c04c0p-2 /* -0.34913647109358338 */,
     0x1.a6db683de1270p-4 /* 0.10323658675594927 */,
@@ -226,7 +399,7 @@ static const double fa_erfc_small_poly[10] = {
 #define FA_ERFC_T_CENTER 0x1.66b073b4ca7c6p-2
 #define FA_ERFC_ONE_MINUS_T_CENTER 0x1.4ca7c6259ac1dp-1
 #define FA_ERFC_LARGE_DEGREE 30
-static const double fa_erfc_large_poly[30] = {
+static const fa_real fa_erfc_large_poly[30] = {
     0x1.8d5390a8f253ap-1 /* 0.77602817594848903 */,
     0x1.27025d22487d9p-1 /* 0.57618990939613034 */,
     -0x1.1354b11c1e429p-2 /* -0.26887776121253867 */,
@@ -258,4 +431,5 @@ static const double fa_erfc_large_poly[30] = {
     0x1.bf13b28191503p+12 /* 7153.231080596571 */,
     -0x1.5bd3b387d1bb6p+16 /* -89043.701291187524 */};
 
+#endif
 #endif /* FA_SERIES_H */

@@ -11,18 +11,27 @@ mpmath at high precision.  Likewise x - tanh(x) = x^3 Q(x^2) near zero.
 
 For every root the interval is chosen so that outside it the
 plain formula's cancellation ratio (|A| + |B|) / |A + B| stays below
-MAX_RATIO, and the degree so that the fit's relative error is below 2**-58.
+MAX_RATIO, and the degree so that the fit's relative error is below 2**-58
+for the double kernels and 2**-28 for the float ones (csrc/fa_real.h): the
+header holds both sets, the float one under FA_REAL_FLOAT.
 
 Run:  python tools/gen_series.py > csrc/fa_series.h   (needs mpmath)
 """
 
 from __future__ import annotations
 
+import struct
+
 import mpmath as mp
 
 mp.mp.dps = 60
 MAX_RATIO = 1.5
-TARGET = mp.mpf(2) ** -58
+
+# (C type, fit target, rounding to that type) per kernel precision
+PRECISIONS = {
+    "double": (mp.mpf(2) ** -58, float),
+    "float": (mp.mpf(2) ** -28, lambda v: struct.unpack("f", struct.pack("f", float(v)))[0]),
+}
 
 SQRT_2_OVER_PI = mp.sqrt(2 / mp.pi)
 KAPPA = mp.mpf("0.044715")
@@ -98,9 +107,9 @@ ROOTS = {
 }
 
 
-def split(v):
-    hi = float(v)
-    return hi, float(v - hi)
+def split(v, to_real):
+    hi = to_real(v)
+    return hi, to_real(v - hi)
 
 
 def ratio(terms, x):
@@ -126,8 +135,8 @@ def reach(terms, r, direction):
     return edge
 
 
-def fit(g, a, b, label):
-    """Chebyshev fit of g on [a, b]; lowest degree meeting TARGET (relative)."""
+def fit(g, a, b, label, target):
+    """Chebyshev fit of g on [a, b]; lowest degree meeting target (relative)."""
     for degree in range(4, 40):
         poly, _ = mp.chebyfit(g, [a, b], degree + 1, error=True)
         coeffs = list(reversed(poly))  # lowest order first
@@ -136,14 +145,14 @@ def fit(g, a, b, label):
             s = a + (b - a) * k / 400
             exact = g(s)
             worst = max(worst, abs(mp.polyval(poly, s) - exact) / abs(exact))
-        if worst < TARGET:
+        if worst < target:
             return coeffs, worst
     raise RuntimeError(f"{label}: no fit below the target")
 
 
-def emit_array(name, values):
-    body = ",\n    ".join(f"{float(v).hex()} /* {mp.nstr(v, 17)} */" for v in values)
-    return f"static const double {name}[{len(values)}] = {{\n    {body}}};\n"
+def emit_array(name, values, to_real):
+    body = ",\n    ".join(f"{to_real(v).hex()} /* {mp.nstr(v, 17)} */" for v in values)
+    return f"static const fa_real {name}[{len(values)}] = {{\n    {body}}};\n"
 
 
 def main():
@@ -152,7 +161,27 @@ def main():
         "#ifndef FA_SERIES_H",
         "#define FA_SERIES_H",
         "",
+        '#include "fa_real.h"',
+        "",
+        "#ifdef FA_REAL_FLOAT",
+        "",
     ]
+    out += series("float")
+    out += ["#else", ""]
+    out += series("double")
+    out.append("#endif")
+    out.append("#endif /* FA_SERIES_H */")
+    print("\n".join(out))
+
+
+def series(precision):
+    """The header's lines for one kernel precision."""
+    target, to_real = PRECISIONS[precision]
+    out = []
+
+    def emit(name, values):
+        return emit_array(name, values, to_real)
+
     for name, (fprime, terms, guess) in ROOTS.items():
         r = mp.findroot(fprime, guess)
         left, right = reach(terms, r, -1), reach(terms, r, 1)
@@ -172,11 +201,11 @@ def main():
             s = center + u
             return fprime(r + s) / s if s else slope
 
-        coeffs, err = fit(quotient, -half, half, name)
+        coeffs, err = fit(quotient, -half, half, name, target)
         left_coeffs, left_err = fit(lambda u, fprime=fprime, r=r, c=left_center: fprime(r + c + u),
-                                    -left_half, left_half, name + " left")
+                                    -left_half, left_half, name + " left", target)
         err = max(err, left_err)
-        r_hi, r_lo = split(r)
+        r_hi, r_lo = split(r, to_real)
         up = name.upper()
         out.append(f"/* {name}': root {mp.nstr(r, 20)}, used for -{mp.nstr(left, 6)} < x - root < "
                    f"{mp.nstr(right, 6)} (direct below -{mp.nstr(cut, 6)}), degrees "
@@ -184,15 +213,15 @@ def main():
                    f"relative fit error {mp.nstr(err, 3)} */")
         out.append(f"#define FA_{up}_ROOT_HI {r_hi.hex()}")
         out.append(f"#define FA_{up}_ROOT_LO {r_lo.hex()}")
-        out.append(f"#define FA_{up}_ROOT_LEFT {float(left).hex()}")
-        out.append(f"#define FA_{up}_ROOT_RIGHT {float(right).hex()}")
-        out.append(f"#define FA_{up}_ROOT_CUT {float(cut).hex()}")
-        out.append(f"#define FA_{up}_ROOT_CENTER {float(center).hex()}")
+        out.append(f"#define FA_{up}_ROOT_LEFT {to_real(left).hex()}")
+        out.append(f"#define FA_{up}_ROOT_RIGHT {to_real(right).hex()}")
+        out.append(f"#define FA_{up}_ROOT_CUT {to_real(cut).hex()}")
+        out.append(f"#define FA_{up}_ROOT_CENTER {to_real(center).hex()}")
         out.append(f"#define FA_{up}_ROOT_DEGREE {len(coeffs)}")
-        out.append(emit_array(f"fa_{name}_root_poly", coeffs))
-        out.append(f"#define FA_{up}_LEFT_CENTER {float(left_center).hex()}")
+        out.append(emit(f"fa_{name}_root_poly", coeffs))
+        out.append(f"#define FA_{up}_LEFT_CENTER {to_real(left_center).hex()}")
         out.append(f"#define FA_{up}_LEFT_DEGREE {len(left_coeffs)}")
-        out.append(emit_array(f"fa_{name}_left_poly", left_coeffs))
+        out.append(emit(f"fa_{name}_left_poly", left_coeffs))
 
     # tanhshrink: x - tanh(x) = x^3 Q(x^2) for |x| < 1.5, where x - tanh(x)
     # would amplify tanh's rounding error by more than 1.5.  Q is expanded
@@ -209,13 +238,13 @@ def main():
         with mp.workdps(120):
             return (x - mp.tanh(x)) / x**3
 
-    coeffs, err = fit(q, -center, center, "tanhshrink")
+    coeffs, err = fit(q, -center, center, "tanhshrink", target)
     out.append(f"/* tanhshrink: x - tanh(x) = x^3 Q(x^2 - {mp.nstr(center, 6)}) for |x| < {limit}, "
                f"degree {len(coeffs) - 1}, relative fit error {mp.nstr(err, 3)} */")
-    out.append(f"#define FA_TANHSHRINK_SERIES_LIMIT {float(limit).hex()}")
-    out.append(f"#define FA_TANHSHRINK_CENTER {float(center).hex()}")
+    out.append(f"#define FA_TANHSHRINK_SERIES_LIMIT {to_real(limit).hex()}")
+    out.append(f"#define FA_TANHSHRINK_CENTER {to_real(center).hex()}")
     out.append(f"#define FA_TANHSHRINK_DEGREE {len(coeffs)}")
-    out.append(emit_array("fa_tanhshrink_poly", coeffs))
+    out.append(emit("fa_tanhshrink_poly", coeffs))
     # erfc, for the vectorizable fa_erfc of fa_math.h. For |z| <= 1/2,
     # erfc(z) = 1 - z E(z^2) with E(w) = erf(sqrt w)/sqrt w, expanded about
     # w = 1/8. For 1/2 <= a <= 28.5 (beyond, erfc(a) < 2^-1080),
@@ -229,7 +258,7 @@ def main():
         w = mp.mpf(1) / 8 + u
         return mp.erf(mp.sqrt(w)) / mp.sqrt(w) if w else 2 / mp.sqrt(mp.pi)
 
-    small, small_err = fit(e, -mp.mpf(1) / 8, mp.mpf(1) / 8, "erfc small")
+    small, small_err = fit(e, -mp.mpf(1) / 8, mp.mpf(1) / 8, "erfc small", target)
     t_lo, t_hi = 1 / mp.mpf("29.5"), 1 / mp.mpf("1.5")
     t_center, t_half = (t_lo + t_hi) / 2, (t_hi - t_lo) / 2
 
@@ -238,20 +267,19 @@ def main():
         a = 1 / t - 1
         return mp.erfc(a) * mp.exp(a * a) / t
 
-    large, large_err = fit(r, -t_half, t_half, "erfc large")
+    large, large_err = fit(r, -t_half, t_half, "erfc large", target)
     out.append(f"/* erfc: 1 - z E(z^2 - 1/8) for |z| <= 1/2, degree {len(small) - 1}, relative "
                f"fit error {mp.nstr(small_err, 3)}; exp(-a^2) t R(t - {mp.nstr(t_center, 6)}), "
                f"t = 1/(1 + a), "
                f"for 1/2 <= a <= 28.5, degree {len(large) - 1}, relative fit "
                f"error {mp.nstr(large_err, 3)} */")
     out.append(f"#define FA_ERFC_SMALL_DEGREE {len(small)}")
-    out.append(emit_array("fa_erfc_small_poly", small))
-    out.append(f"#define FA_ERFC_T_CENTER {float(t_center).hex()}")
-    out.append(f"#define FA_ERFC_ONE_MINUS_T_CENTER {float(1 - t_center).hex()}")
+    out.append(emit("fa_erfc_small_poly", small))
+    out.append(f"#define FA_ERFC_T_CENTER {to_real(t_center).hex()}")
+    out.append(f"#define FA_ERFC_ONE_MINUS_T_CENTER {to_real(1 - t_center).hex()}")
     out.append(f"#define FA_ERFC_LARGE_DEGREE {len(large)}")
-    out.append(emit_array("fa_erfc_large_poly", large))
-    out.append("#endif /* FA_SERIES_H */")
-    print("\n".join(out))
+    out.append(emit("fa_erfc_large_poly", large))
+    return out
 
 
 if __name__ == "__main__":

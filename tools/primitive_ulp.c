@@ -17,8 +17,8 @@ static double ulp_err(double got, long double want){
   return (double)fabsl((long double)got - want) / u;
 }
 int main(void){
-  srand(1); double m[4] = {0};
-  double wx[4] = {0};
+  srand(1); double m[5] = {0};
+  double wx[5] = {0};
   for (long i = 0; i < 20000000; i++) {
     double r = (double)rand() / RAND_MAX, r2 = (double)rand()/RAND_MAX;
     double x;
