@@ -121,7 +121,9 @@ FA_INLINE fa_real fa_act_prelu_dparam(fa_real x, const fa_real *p)
 /* Clip to [lo, hi]; derivative 1 strictly inside, 0 at and beyond the ends. */
 FA_INLINE fa_real fa_clip(fa_real x, fa_real lo, fa_real hi, fa_real *d)
 {
-    *d = ((x > lo) & (x < hi)) ? 1.0 : 0.0;
+    /* min of two selects: GCC 12 vectorizes that, not the select on (x > lo && x < hi)
+     * once lo and hi are constants (relu6) */
+    *d = fa_min(x > lo ? 1.0 : 0.0, x < hi ? 1.0 : 0.0);
     return x <= lo ? lo : (x >= hi ? hi : x);
 }
 
@@ -225,7 +227,7 @@ FA_INLINE fa_real fa_act_threshold(fa_real x, const fa_real *p, fa_real *d)
 FA_INLINE fa_real fa_act_sparse_sigmoid(fa_real x, const fa_real *p, fa_real *d)
 {
     (void)p;
-    *d = ((x > -1.0) & (x < 1.0)) ? 0.5 : 0.0;
+    *d = fa_min(x > -1.0 ? 0.5 : 0.0, x < 1.0 ? 0.5 : 0.0); /* a form that vectorizes, as in fa_clip */
     /* clip(x/2 + 1/2, 0, 1) as min/max: that form vectorizes (GCC 12), the nested
      * select does not; 0.5 x + 0.5 is exact, and is +0 at x = -1 */
     return fa_min(fa_max(fa_fma(0.5, x, 0.5), 0.0), 1.0);
