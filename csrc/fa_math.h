@@ -105,16 +105,27 @@ FA_INLINE fa_real fa_expm1_reduced(fa_real r)
     return fa_fma(fa_poly(r, fa_inv_factorials, FA_EXPM1_TERMS), r * r, r);
 }
 
-/* e^x for every x; below FA_EXP_LOW the result is 0, above FA_EXP_HIGH it is
- * inf. 2^k is applied as two factors, so that a subnormal result is rounded
- * once. */
-FA_INLINE fa_real fa_exp(fa_real x)
+/* e^x = 2^k (1 + q) with x clamped to exp's range; returns q, sets k. */
+FA_INLINE fa_real fa_exp_parts(fa_real x, fa_int *k)
 {
     fa_real xc = fa_max(fa_min(x, FA_EXP_HIGH), FA_EXP_LOW);
-    fa_int k;
-    fa_real p = 1.0 + fa_expm1_reduced(fa_exp_reduce(xc, &k));
+    return fa_expm1_reduced(fa_exp_reduce(xc, k));
+}
+
+/* m 2^k, applied as two factors so that a subnormal result is rounded once. */
+FA_INLINE fa_real fa_scale_pow2(fa_real m, fa_int k)
+{
     fa_int k1 = (fa_int)((fa_uint)(k + 2048) >> 1) - 1024; /* floor(k/2) */
-    return p * fa_pow2i(k1) * fa_pow2i(k - k1);
+    return m * fa_pow2i(k1) * fa_pow2i(k - k1);
+}
+
+/* e^x for every x; below FA_EXP_LOW the result is 0, above FA_EXP_HIGH it is
+ * inf. */
+FA_INLINE fa_real fa_exp(fa_real x)
+{
+    fa_int k;
+    fa_real q = fa_exp_parts(x, &k);
+    return fa_scale_pow2(1.0 + q, k);
 }
 
 /* e^x - 1 for x <= FA_EXPM1_HIGH (the kernels pass x <= 0): 2^k (1 + q) - 1
@@ -258,12 +269,10 @@ FA_INLINE fa_real fa_exp_dd(fa_dd a)
  * exp(hi + lo) = 2^k (1 + q), 1 + q = e^(r + lo), formed as 2^k (a + a q). */
 FA_INLINE fa_real fa_mul_exp_dd(fa_real a, fa_dd t)
 {
-    fa_real xc = fa_max(fa_min(t.hi, FA_EXP_HIGH), FA_EXP_LOW);
     fa_int k;
-    fa_real q = fa_expm1_reduced(fa_exp_reduce(xc, &k));
+    fa_real q = fa_exp_parts(t.hi, &k);
     q = fa_fma(t.lo, q, t.lo) + q; /* e^lo - 1 = lo to first order */
-    fa_int k1 = (fa_int)((fa_uint)(k + 2048) >> 1) - 1024;
-    return fa_fma(a, q, a) * fa_pow2i(k1) * fa_pow2i(k - k1);
+    return fa_scale_pow2(fa_fma(a, q, a), k);
 }
 
 /* a * exp(t) where exp(t) may be subnormal: there as (a * h) * h with
