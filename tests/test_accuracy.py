@@ -17,13 +17,11 @@ import numpy as np
 import pytest
 from cases import FLOAT_DTYPES, call_kwargs, case_id, kernel_cases, truth_params
 from inputs import dense_grid, special_values
-from ulp import worst
+from ulp import DERIVATIVE_ULP, FORWARD_ULP, worst
 
 import fastact
 from fastact import reference
 
-FORWARD_ULP = 4
-DERIVATIVE_ULP = 8
 CASES = kernel_cases()
 DTYPE_IDS = [np.dtype(d).name for d in FLOAT_DTYPES]
 

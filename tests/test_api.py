@@ -16,13 +16,11 @@ import numpy as np
 import pytest
 from cases import EXTRA_PARAMS, FLOAT_DTYPES
 from inputs import layouts, special_values
-from ulp import ulp_error
+from ulp import DERIVATIVE_ULP, FORWARD_ULP, ulp_error
 
 import fastact
 from fastact import reference, registry
 
-FORWARD_ULP = 4
-DERIVATIVE_ULP = 8
 DTYPE_IDS = [np.dtype(d).name for d in FLOAT_DTYPES]
 ALL_NAMES = registry.names(include_aliases=True)
 BASE_OPS = ("forward", "grad", "value_and_grad", "backward")

@@ -28,19 +28,24 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ulp import rows_last, ulp_error, ulp_of, underflowed
+from ulp import (
+    DERIVATIVE_ULP,
+    EXTENDED_LD,
+    FLOATS,
+    FORWARD_ULP,
+    LD,
+    rows_last,
+    ulp_error,
+    ulp_of,
+    underflowed,
+)
 
 import fastact
 from fastact import _reference_groups as ref
 from fastact import reference
 
 NAMES = ("maxout", "glu", "sparsemax")
-LD = np.longdouble
-FLOATS = (np.float16, np.float32, np.float64)
-FORWARD_ULP = 4
-BACKWARD_ULP = 8
 SENTINEL = 7.25
-EXTENDED_LD = np.finfo(LD).nmant >= 63  # the float64 oracle needs long double > double
 SETTINGS = settings(deadline=None, max_examples=200, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 IMPLS = {"reference": reference, "fastact": fastact}
@@ -536,7 +541,7 @@ def test_fastact_backward_matches_oracle(name, data):
         return
     with np.errstate(invalid="ignore"):
         diff = np.abs(got.astype(LD) - want.astype(LD))
-    bound = BACKWARD_ULP * ulp_of(want, dtype)
+    bound = DERIVATIVE_ULP * ulp_of(want, dtype)
     if name == "glu":  # no cancellation: products only; underflowed entries by value
         tiny = LD(np.finfo(dtype).tiny)
         bound = np.where(underflowed(want, dtype), 2 * tiny, bound)

@@ -26,13 +26,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from test_accuracy import DERIVATIVE_ROOTS, NEAR_ROOT
-from ulp import ulp_error
+from ulp import DERIVATIVE_ULP, FORWARD_ULP, ulp_error
 
 import fastact
 from fastact import reference, registry
 
-FORWARD_ULP = 4
-DERIVATIVE_ULP = 8
 WIDTH = {np.dtype(np.float16): 16, np.dtype(np.float32): 32, np.dtype(np.float64): 64}
 
 SETTINGS = settings(

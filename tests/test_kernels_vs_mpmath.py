@@ -15,12 +15,10 @@ import numpy as np
 import pytest
 from cases import call_kwargs, case_id, kernel_cases, truth_params
 from truth_arrays import points_for, to_longdouble, truth_arrays
-from ulp import worst
+from ulp import DERIVATIVE_ULP, FORWARD_ULP, worst
 
 import fastact
 
-FORWARD_ULP = 4
-DERIVATIVE_ULP = 8
 DTYPES = [np.float32, np.float64]
 
 

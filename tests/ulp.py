@@ -5,9 +5,15 @@ import numpy as np
 
 from fastact._ulp import ulp_error, worst
 
-__all__ = ["rows_last", "ulp_error", "ulp_of", "underflowed", "worst"]
+__all__ = ["DERIVATIVE_ULP", "EXTENDED_LD", "FLOATS", "FORWARD_ULP", "LD", "rows_last",
+           "ulp_error", "ulp_of", "underflowed", "worst"]
 
+# The contract: forward within 4 ULP, derivatives (and backward) within 8.
+FORWARD_ULP = 4
+DERIVATIVE_ULP = 8
+FLOATS = (np.float16, np.float32, np.float64)
 LD = np.longdouble
+EXTENDED_LD = np.finfo(LD).nmant >= 63  # the float64 oracle needs long double > double
 
 
 def rows_last(a, axis):
