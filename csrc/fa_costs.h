@@ -44,7 +44,7 @@ enum {
     fa_cost_squareplus = 35, /* 8.83 ns */
     fa_cost_sparse_plus = 1, /* 0.34 ns */
     fa_cost_sparse_sigmoid = 2, /* 0.38 ns */
-    fa_cost_softmax = 90, /* softmax, log_softmax, softmin and their backward */
+    fa_cost_softmax = 5, /* softmax, log_softmax, softmin and their backward; 1.2 ns unmasked */
     fa_cost_maxout = 15,
     fa_cost_glu = 60,
     fa_cost_sparsemax = 52,
