@@ -46,9 +46,9 @@ KERNEL_SOURCES = {
     "csrc/fa_loops.c": ELEMENTWISE_FLAGS,
     # the same loops computing in float (fa_real.h), with float literals
     "csrc/fa_loops_float.c": [*ELEMENTWISE_FLAGS, "-fsingle-precision-constant"],
-    # the vectorized softmax of an unmasked row, in double and in float
-    "csrc/fa_softmax_unmasked.c": ELEMENTWISE_FLAGS,
-    "csrc/fa_softmax_unmasked_float.c": [*ELEMENTWISE_FLAGS, "-fsingle-precision-constant"],
+    # the vectorized softmax rows, in double and in float
+    "csrc/fa_softmax_rows.c": ELEMENTWISE_FLAGS,
+    "csrc/fa_softmax_rows_float.c": [*ELEMENTWISE_FLAGS, "-fsingle-precision-constant"],
     # row-wise loops: the hardware flags are the reported ones, trapping math stays
     "csrc/fa_rowwise.c": ["-O3", "-g0"],
 }

@@ -10,16 +10,15 @@
  * x - m is formed exactly (two_sum) since exp amplifies its rounding.
  * The order of every sum is fixed, and a row is never split between
  * threads: results do not depend on the thread count.
- * float32 and float64 rows without masked or non-finite entries take the
- * vectorized form of the same algorithm instead (fa_softmax_unmasked.c).
+ * float32 and float64 rows take the vectorized form of the same algorithm
+ * instead (fa_softmax_rows.c), but for rows with NaN or infinite entries
+ * (forward), rows with nothing unmasked, and steps of partial elements.
  */
-#include <string.h>
-
 #include "fa_costs.h"
 #include "fa_loop_util.h"
 #include "fa_loops.h"
 #include "fa_math.h"
-#include "fa_softmax_unmasked.h"
+#include "fa_softmax_rows.h"
 
 enum { FA_SOFTMAX = 0, FA_LOG_SOFTMAX = 1, FA_SOFTMIN = 2 };
 
@@ -41,29 +40,27 @@ typedef struct {
 #define FA_ROW_AT(row, a, k) ((row).ptr[a] + (k) * (row).step[a])
 #define FA_ROW_MASK(row, a, k) (*(const unsigned char *)FA_ROW_AT(row, a, k) != 0)
 
-/* Whether every entry of a row is unmasked (mask argument a). */
-static int fa_row_unmasked(fa_row r, int a)
-{
-    const unsigned char *mask = (const unsigned char *)r.ptr[a];
-    if (r.step[a] == 0 || r.n == 0)
-        return r.n == 0 || mask[0] != 0;
-    return r.step[a] == 1 && memchr(mask, 0, (size_t)r.n) == NULL;
-}
-
-/* The vectorized row (fa_softmax_unmasked.c) where it applies: float32 and
- * float64 rows without masked entries, any strides (so that a row's result
- * does not depend on its layout). 1 if done. */
-#define FA_UNMASKED_e(r, kind) 0
-#define FA_UNMASKED_f(r, kind) FA_TRY_UNMASKED(r, kind, FA_LEVELED(fa_softmax_unmasked_f))
-#define FA_UNMASKED_d(r, kind) FA_TRY_UNMASKED(r, kind, FA_LEVELED(fa_softmax_unmasked_d))
-#define FA_TRY_UNMASKED(r, kind, row_fn)                                                         \
-    (fa_row_unmasked(r, 1) && row_fn((r).ptr[0], (r).step[0], (r).ptr[2], (r).step[2], (r).n,      \
-                                     kind == FA_LOG_SOFTMAX, kind == FA_SOFTMIN))
+/* The vectorized rows (fa_softmax_rows.c) where they apply: float32 and
+ * float64 (any strides, so that a row's result does not depend on its
+ * layout). 1 if done. */
+#define FA_VECTOR_ROW_e(r, kind) 0
+#define FA_VECTOR_ROW_f(r, kind) FA_VECTOR_ROW(f, r, kind)
+#define FA_VECTOR_ROW_d(r, kind) FA_VECTOR_ROW(d, r, kind)
+#define FA_VECTOR_ROW(T, r, kind)                                                                  \
+    FA_LEVELED(fa_softmax_row_##T)((r).ptr[0], (r).step[0], (r).ptr[1], (r).step[1], (r).ptr[2],   \
+                                   (r).step[2], (r).n, kind == FA_LOG_SOFTMAX, kind == FA_SOFTMIN)
+#define FA_VECTOR_BACKWARD_ROW_e(r, kind) 0
+#define FA_VECTOR_BACKWARD_ROW_f(r, kind) FA_VECTOR_BACKWARD_ROW(f, r, kind)
+#define FA_VECTOR_BACKWARD_ROW_d(r, kind) FA_VECTOR_BACKWARD_ROW(d, r, kind)
+#define FA_VECTOR_BACKWARD_ROW(T, r, kind)                                                         \
+    FA_LEVELED(fa_softmax_backward_row_##T)((r).ptr[0], (r).step[0], (r).ptr[1], (r).step[1],      \
+                                            (r).ptr[2], (r).step[2], (r).ptr[3], (r).step[3],      \
+                                            (r).n, kind == FA_LOG_SOFTMAX, kind == FA_SOFTMIN)
 
 #define FA_ROW_LOOPS(T)                                                                            \
     static void fa_softmax_row_##T(fa_row r, int kind)                                             \
     {                                                                                              \
-        if (FA_UNMASKED_##T(r, kind))                                                            \
+        if (FA_VECTOR_ROW_##T(r, kind))                                                            \
             return;                                                                                \
         const int log_out = kind == FA_LOG_SOFTMAX;                                                \
         const double sign = kind == FA_SOFTMIN ? -1.0 : 1.0;                                       \
@@ -121,6 +118,8 @@ static int fa_row_unmasked(fa_row r, int a)
      * log_softmax gx = g - exp(y) sum g; sums over the unmasked entries. */                      \
     static void fa_softmax_backward_row_##T(fa_row r, int kind)                                    \
     {                                                                                              \
+        if (FA_VECTOR_BACKWARD_ROW_##T(r, kind))                                                   \
+            return;                                                                                \
         const int log_out = kind == FA_LOG_SOFTMAX;                                                \
         const double sign = kind == FA_SOFTMIN ? -1.0 : 1.0;                                       \
         fa_dd acc = {0.0, 0.0};                                                                    \

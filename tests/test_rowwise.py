@@ -562,6 +562,44 @@ def test_fastact_extreme_rows_against_oracle(dtype):
             _check_forward(name, np.ascontiguousarray(x.T), 0, None)
 
 
+@needs_fast
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
+def test_long_rows_in_every_layout(dtype):
+    """Rows of 1000..1040 entries (the vectorized rows' lanes and their tails), in the
+    layouts they run in: contiguous or strided, without a mask, with a mask array, with
+    one flag per row. Against the oracle (forward and backward), and each layout
+    bitwise the same as the contiguous unmasked call where they compute the same thing."""
+    rng = np.random.default_rng(7)
+    for n in (1000, 1007, 1024, 1040):
+        x = (rng.normal(0, 1, (3, n)) * np.array([[1.0], [30.0], [1e3]])).astype(dtype)
+        x[0, 11] = x[0, 500] = x[0].max() + 1  # a tie at the maximum
+        mask = rng.random((3, n)) < 0.8
+        g = rng.normal(0, 1, (3, n)).astype(dtype)
+        strided = np.zeros((3, 2 * n), dtype)[:, ::2]
+        strided[...] = x
+        for name in NAMES:
+            plain = _check_forward(name, x, -1, None)
+            masked = _check_forward(name, x, -1, mask)
+            assert _check_forward(name, strided, -1, None).tobytes() == plain.tobytes()
+            assert fast(name)(x, where=np.ones(n, bool)).tobytes() == plain.tobytes()
+            assert fast(name)(strided, where=mask).tobytes() == masked.tobytes()
+            for y, where in ((plain, None), (masked, mask)):
+                got = fast(name).backward(g, y, where=where)
+                want = REF_BACKWARD[name](g, y, where=where)
+                m = np.ones(x.shape, bool) if where is None else where
+                bound = DERIVATIVE_ULP * ulp_of(want, dtype) + _backward_bound(name, g, y, m,
+                                                                               dtype)
+                diff = np.abs(got.astype(LD) - want.astype(LD))
+                assert np.all((got == want) | (diff <= bound)), f"{name}.backward n={n}"
+                g_strided, y_strided = np.zeros_like(strided), np.zeros_like(strided)
+                g_strided[...], y_strided[...] = g, y
+                again = fast(name).backward(g_strided, y_strided, where=where)
+                assert again.tobytes() == got.tobytes(), f"{name}.backward strided"
+            inplace = x.copy()
+            assert fast(name)(inplace, out=inplace) is inplace
+            assert inplace.tobytes() == plain.tobytes(), f"{name} in place"
+
+
 # ---- out=, errors, raw gufuncs -------------------------------------------------------------
 
 

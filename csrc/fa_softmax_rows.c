@@ -1,0 +1,332 @@
+/*
+ * fa_softmax_rows.c -- softmax, log_softmax and softmin of one row, and
+ * their backward, vectorized: the float32 and float64 rows (fa_rowwise.c
+ * keeps its general path for float16, for rows whose steps are not whole
+ * elements, and, forward, for rows with NaN or infinite unmasked entries or
+ * none unmasked). Any strides and masks; the loops vectorize best where the
+ * arrays are contiguous, the rows of a C-ordered array along its last axis.
+ *
+ * Compiled like fa_loops.c (setup.py): with the elementwise flags, so that
+ * the loops vectorize; once computing in double (float64 rows) and once as
+ * fa_softmax_rows_float.c in float (float32 rows).
+ *
+ * Forward, per row, in three passes with m the maximum unmasked entry:
+ *   1. m, and whether every unmasked entry is finite;
+ *   2. the terms exp(x - m), with x - m formed exactly (two_sum) and the
+ *      term rounded once (fa_mul_exp_dd), summed over the unmasked entries
+ *      below m: rest. The entries equal to m contribute their exact 1s as a
+ *      count, so 1 + rest keeps the digits of a tiny rest (log_softmax of
+ *      the maximum is -log1p(rest)).
+ *   3. softmax = term / (1 + rest), as the term times the double reciprocal;
+ *      log_softmax = (x - m) - log1p(rest), in double.
+ * Backward: the sum over unmasked entries of g y (softmax, softmin) or of g
+ * (log_softmax), then softmax gx = y (g - sum), softmin its negative,
+ * log_softmax gx = g - exp(y) sum, with the sum as fa_real hi + lo.
+ *
+ * Sums are in double (compensated in the double build) over FA_PARTS
+ * partial sums, lane j taking the entries j mod FA_PARTS: the order is the
+ * same at every dispatch level and thread count and for every layout.
+ * Floating-point flags: saved and restored, as in fa_run_elements; on
+ * finite input nothing here overflows or is invalid.
+ */
+#include "fa_loop_util.h"
+#include "fa_loops.h"
+#include "fa_math.h"
+#include "fa_softmax_rows.h"
+
+#define FA_PARTS 16
+
+/* The lane loops below stay loops (GCC would unroll them completely first,
+ * and then not vectorize the unrolled block): one vector iteration each. */
+#if defined(__GNUC__)
+#define FA_LANE_LOOP _Pragma("GCC unroll 1")
+#else
+#define FA_LANE_LOOP
+#endif
+
+#ifdef FA_REAL_FLOAT
+#define FA_FORWARD_ROW FA_LEVELED(fa_softmax_row_f)
+#define FA_BACKWARD_ROW FA_LEVELED(fa_softmax_backward_row_f)
+#else
+#define FA_FORWARD_ROW FA_LEVELED(fa_softmax_row_d)
+#define FA_BACKWARD_ROW FA_LEVELED(fa_softmax_backward_row_d)
+#endif
+
+/* One strided array of a row, its step in elements. */
+typedef struct {
+    const fa_real *at;
+    ptrdiff_t step;
+} fa_strided;
+
+typedef struct {
+    const unsigned char *at;
+    ptrdiff_t step;
+} fa_mask;
+
+/* Whether entry k is unmasked; `masked` is a constant where inlined. */
+#define FA_LIVE(mask, masked, k) (!(masked) || (mask).at[(k) * (mask).step] != 0)
+
+/* The partial sums, hi + lo per lane. */
+typedef struct {
+    double hi[FA_PARTS], lo[FA_PARTS];
+} fa_partials;
+
+/* Add t to lane j: plain in float (2^-53 an add against float's 2^-24),
+ * compensated (two_sum into lo) in double. */
+FA_INLINE void fa_partials_add(fa_partials *p, int j, double t)
+{
+#ifdef FA_REAL_FLOAT
+    p->hi[j] += t;
+#else
+    double s = p->hi[j] + t, bb = s - p->hi[j];
+    p->lo[j] += (p->hi[j] - (s - bb)) + (t - bb);
+    p->hi[j] = s;
+#endif
+}
+
+/* The lanes' total in a fixed order. */
+static double fa_partials_total(const fa_partials *p)
+{
+    double s = 0.0, c = 0.0;
+    for (int j = 0; j < FA_PARTS; j++) {
+        double v = p->hi[j], t = s + v;
+        c += (fabs(s) >= fabs(v) ? (s - t) + v : (v - t) + s) + p->lo[j]; /* Neumaier */
+        s = t;
+    }
+    return s + c;
+}
+
+/* ---- forward ------------------------------------------------------------ */
+
+/* Pass 1 on entries [k0, k0 + count), into lane j = k - k0. */
+FA_INLINE void fa_max_lanes(fa_strided x, fa_mask mask, int masked, ptrdiff_t k0, int count,
+                            fa_real sign, fa_real *part_max, int *finite)
+{
+    FA_LANE_LOOP
+    for (int j = 0; j < count; j++) {
+        ptrdiff_t k = k0 + j;
+        fa_real v = sign * x.at[k * x.step];
+        int live = FA_LIVE(mask, masked, k);
+        finite[j] &= fa_isfinite(v) | !live;
+        part_max[j] = live ? fa_max(part_max[j], v) : part_max[j];
+    }
+}
+
+/* Pass 2 on entries [k0, k0 + count): the terms (stored for softmax) and
+ * their sum below the maximum. */
+FA_INLINE void fa_term_lanes(fa_strided x, fa_mask mask, int masked, fa_real *y, ptrdiff_t ys,
+                             ptrdiff_t k0, int count, fa_real sign, fa_real m, int store,
+                             fa_partials *sum, int *ties)
+{
+    FA_LANE_LOOP
+    for (int j = 0; j < count; j++) {
+        ptrdiff_t k = k0 + j;
+        fa_real v = sign * x.at[k * x.step];
+        fa_real term = fa_mul_exp_dd(1.0, fa_two_sum(v, -m)); /* rounded once */
+        int live = FA_LIVE(mask, masked, k), tie = (v == m) & live;
+        if (store)
+            y[k * ys] = term;
+        ties[j] += tie;
+        /* select in fa_real, then widen: GCC vectorizes no select of doubles
+         * on a condition from float or byte lanes */
+        fa_partials_add(sum, j, (double)(live & !tie ? term : 0.0));
+    }
+}
+
+FA_INLINE int fa_softmax_row(fa_strided x, fa_mask mask, int masked, fa_real *y, ptrdiff_t ys,
+                             ptrdiff_t n, int log_out, int negate)
+{
+    const fa_real sign = negate ? -1.0 : 1.0;
+    const fa_real fill = log_out ? -INFINITY : 0.0; /* masked entries */
+
+    fa_real part_max[FA_PARTS];
+    int finite[FA_PARTS];
+    for (int j = 0; j < FA_PARTS; j++)
+        part_max[j] = -INFINITY, finite[j] = 1;
+    ptrdiff_t k0 = 0;
+    for (; k0 + FA_PARTS <= n; k0 += FA_PARTS)
+        fa_max_lanes(x, mask, masked, k0, FA_PARTS, sign, part_max, finite);
+    fa_max_lanes(x, mask, masked, k0, (int)(n - k0), sign, part_max, finite);
+    fa_real m = -INFINITY;
+    int all_finite = 1;
+    for (int j = 0; j < FA_PARTS; j++)
+        m = fa_max(m, part_max[j]), all_finite &= finite[j];
+    if (!all_finite || m == -INFINITY) /* a NaN or inf, or nothing unmasked */
+        return 0;
+
+    fa_partials sum = {{0.0}, {0.0}};
+    int ties[FA_PARTS] = {0};
+    for (k0 = 0; k0 + FA_PARTS <= n; k0 += FA_PARTS)
+        fa_term_lanes(x, mask, masked, y, ys, k0, FA_PARTS, sign, m, !log_out, &sum, ties);
+    fa_term_lanes(x, mask, masked, y, ys, k0, (int)(n - k0), sign, m, !log_out, &sum, ties);
+    ptrdiff_t tie_count = 0;
+    for (int j = 0; j < FA_PARTS; j++)
+        tie_count += ties[j];
+    double rest = fa_partials_total(&sum) + (double)(tie_count - 1);
+
+    if (log_out) {
+        double log_total = log1p(rest);
+        for (ptrdiff_t k = 0; k < n; k++) {
+            fa_real v = sign * x.at[k * x.step];
+#ifdef FA_REAL_FLOAT
+            fa_real out = (fa_real)(((double)v - (double)m) - log_total); /* v - m exact */
+#else
+            fa_dd d = fa_two_sum(v, -m);
+            fa_real out = (d.hi - log_total) + d.lo;
+#endif
+            y[k * ys] = FA_LIVE(mask, masked, k) ? out : fill;
+        }
+    } else {
+        double inverse = 1.0 / (1.0 + rest);
+        for (ptrdiff_t k = 0; k < n; k++) {
+            fa_real out = (fa_real)((double)y[k * ys] * inverse);
+            y[k * ys] = FA_LIVE(mask, masked, k) ? out : fill;
+        }
+    }
+    return 1;
+}
+
+/* fa_softmax_row with log_out a constant in each branch: both outputs'
+ * formulas would otherwise be computed and one selected. */
+FA_INLINE int fa_softmax_row_of_kind(fa_strided x, fa_mask mask, int masked, fa_real *y,
+                                     ptrdiff_t ys, ptrdiff_t n, int log_out, int negate)
+{
+    return log_out ? fa_softmax_row(x, mask, masked, y, ys, n, 1, negate)
+                   : fa_softmax_row(x, mask, masked, y, ys, n, 0, negate);
+}
+
+/* ---- backward ----------------------------------------------------------- */
+
+FA_INLINE void fa_backward_sum_lanes(fa_strided g, fa_strided y, fa_mask mask, int masked,
+                                     ptrdiff_t k0, int count, int log_out, fa_partials *sum)
+{
+    FA_LANE_LOOP
+    for (int j = 0; j < count; j++) {
+        ptrdiff_t k = k0 + j;
+        fa_real gk = g.at[k * g.step], yk = y.at[k * y.step];
+        int live = FA_LIVE(mask, masked, k);
+        gk = live ? gk : 0.0; /* selects in fa_real, as in fa_term_lanes */
+        yk = live ? yk : 0.0;
+        if (log_out) {
+            fa_partials_add(sum, j, (double)gk);
+        } else {
+#ifdef FA_REAL_FLOAT
+            fa_partials_add(sum, j, (double)gk * (double)yk); /* exact */
+#else
+            fa_dd p = fa_two_prod(gk, yk);
+            fa_partials_add(sum, j, p.hi);
+            sum->lo[j] += p.lo;
+#endif
+        }
+    }
+}
+
+FA_INLINE void fa_softmax_backward_row(fa_strided g, fa_strided y, fa_mask mask, int masked,
+                                       fa_real *gx, ptrdiff_t gxs, ptrdiff_t n, int log_out,
+                                       int negate)
+{
+    fa_partials partials = {{0.0}, {0.0}};
+    ptrdiff_t k0 = 0;
+    for (; k0 + FA_PARTS <= n; k0 += FA_PARTS)
+        fa_backward_sum_lanes(g, y, mask, masked, k0, FA_PARTS, log_out, &partials);
+    fa_backward_sum_lanes(g, y, mask, masked, k0, (int)(n - k0), log_out, &partials);
+    const double sum = fa_partials_total(&partials);
+    /* the sum as hi + lo in fa_real (lo = 0 in double): g - sum keeps its
+     * digits where g and the sum cancel */
+    const fa_real sum_hi = (fa_real)sum, sum_lo = (fa_real)(sum - (double)sum_hi);
+    const fa_real sign = negate ? -1.0 : 1.0;
+    for (ptrdiff_t k = 0; k < n; k++) {
+        fa_real gk = g.at[k * g.step], yk = y.at[k * y.step], out;
+        if (log_out) {
+            fa_real e = fa_exp(yk);
+            out = fa_fma(-e, sum_hi, gk) - e * sum_lo;
+        } else {
+            out = sign * (yk * ((gk - sum_hi) - sum_lo));
+        }
+        gx[k * gxs] = FA_LIVE(mask, masked, k) ? out : 0.0;
+    }
+}
+
+FA_INLINE void fa_softmax_backward_row_of_kind(fa_strided g, fa_strided y, fa_mask mask,
+                                               int masked, fa_real *gx, ptrdiff_t gxs,
+                                               ptrdiff_t n, int log_out, int negate)
+{
+    if (log_out)
+        fa_softmax_backward_row(g, y, mask, masked, gx, gxs, n, 1, negate);
+    else
+        fa_softmax_backward_row(g, y, mask, masked, gx, gxs, n, 0, negate);
+}
+
+/* ---- entry points: steps in bytes --------------------------------------- */
+
+static int fa_whole_elements(const char *p, ptrdiff_t step)
+{
+    return step % (ptrdiff_t)sizeof(fa_real) == 0 && (uintptr_t)p % sizeof(fa_real) == 0;
+}
+
+static fa_strided fa_make_strided(const char *p, ptrdiff_t step)
+{
+    fa_strided s = {(const fa_real *)p, step / (ptrdiff_t)sizeof(fa_real)};
+    return s;
+}
+
+/* Each entry point runs one of three instances of its row: contiguous
+ * arrays without a mask, contiguous arrays and mask, or any steps. The
+ * first two have constant steps, and vectorize. A mask with step 0 is one
+ * flag for the row: set, the row is unmasked; clear, fully masked (which
+ * the forward leaves to the general path). */
+int FA_FORWARD_ROW(const char *x, ptrdiff_t x_step, const char *mask, ptrdiff_t mask_step,
+                   char *y, ptrdiff_t y_step, ptrdiff_t n, int log_out, int negate)
+{
+    const ptrdiff_t size = sizeof(fa_real);
+    if (!fa_whole_elements(x, x_step) || !fa_whole_elements(y, y_step))
+        return 0;
+    if (n <= 0)
+        return 1;
+    if (mask_step == 0 && *mask == 0) /* fully masked */
+        return 0;
+    const fa_fp_state state_before = fa_fp_state_save();
+    const fa_strided contiguous = {(const fa_real *)x, 1};
+    const fa_mask no_mask = {NULL, 0}, unit_mask = {(const unsigned char *)mask, 1};
+    fa_real *yr = (fa_real *)y;
+    int done;
+    if (x_step == size && y_step == size && mask_step == 0)
+        done = fa_softmax_row_of_kind(contiguous, no_mask, 0, yr, 1, n, log_out, negate);
+    else if (x_step == size && y_step == size && mask_step == 1)
+        done = fa_softmax_row_of_kind(contiguous, unit_mask, 1, yr, 1, n, log_out, negate);
+    else
+        done = fa_softmax_row_of_kind(fa_make_strided(x, x_step),
+                                      (fa_mask){(const unsigned char *)mask, mask_step},
+                                      mask_step != 0, yr, y_step / size, n, log_out, negate);
+    fa_fp_state_restore(state_before);
+    return done;
+}
+
+int FA_BACKWARD_ROW(const char *g, ptrdiff_t g_step, const char *y, ptrdiff_t y_step,
+                    const char *mask, ptrdiff_t mask_step, char *gx, ptrdiff_t gx_step,
+                    ptrdiff_t n, int log_out, int negate)
+{
+    const ptrdiff_t size = sizeof(fa_real);
+    if (!fa_whole_elements(g, g_step) || !fa_whole_elements(y, y_step) ||
+        !fa_whole_elements(gx, gx_step))
+        return 0;
+    if (n <= 0)
+        return 1;
+    const fa_fp_state state_before = fa_fp_state_save();
+    const fa_strided g_contiguous = {(const fa_real *)g, 1}, y_contiguous = {(const fa_real *)y, 1};
+    const fa_mask no_mask = {NULL, 0}, unit_mask = {(const unsigned char *)mask, 1};
+    const int contiguous = g_step == size && y_step == size && gx_step == size;
+    fa_real *out = (fa_real *)gx;
+    if (contiguous && mask_step == 0 && *mask != 0)
+        fa_softmax_backward_row_of_kind(g_contiguous, y_contiguous, no_mask, 0, out, 1, n, log_out,
+                                        negate);
+    else if (contiguous && mask_step == 1)
+        fa_softmax_backward_row_of_kind(g_contiguous, y_contiguous, unit_mask, 1, out, 1, n,
+                                        log_out, negate);
+    else /* a mask of step 0 here is one clear flag, or applies to strided arrays */
+        fa_softmax_backward_row_of_kind(fa_make_strided(g, g_step), fa_make_strided(y, y_step),
+                                        (fa_mask){(const unsigned char *)mask, mask_step}, 1, out,
+                                        gx_step / size, n, log_out, negate);
+    fa_fp_state_restore(state_before);
+    return 1;
+}
