@@ -3,10 +3,12 @@
  *
  * For every activation NAME listed in fa_activations.def:
  *
- *   fa_real fa_act_NAME(fa_real x, const fa_real *p, fa_real *d)
+ *   fa_real fa_act_NAME(fa_real x, const fa_real *p, fa_real *d, int *rare)
  *       returns f(x) and stores f'(x) in *d.  p holds the parameters in the
  *       order the registry lists them.  Forward, derivative, value-and-grad
  *       and backward loops all call this one function, so they agree bitwise.
+ *       Branches taken for a few extreme inputs only, and costly, give
+ *       their values through FA_RARE(rare, value) (below).
  *
  *   fa_real fa_act_NAME_from_output(fa_real y, const fa_real *p)
  *       f'(x) computed from y = f(x), where f' is a function of y alone.
@@ -28,6 +30,13 @@
 #include "fa_constants.h"
 #include "fa_math.h"
 #include "fa_series.h"
+
+/* A rare branch's value: `rare` NULL, the value; else a placeholder, and
+ * *rare set. The elementwise loops (fa_loops.c) first run each block of a
+ * contiguous array with `rare` set, where the vectorized code then skips
+ * the rare branches' work, and run the block again with NULL where one was
+ * taken: the results are those of the full definition, bitwise. */
+#define FA_RARE(rare, value) ((rare) ? (*(rare) = 1, (fa_real)0.0) : (value))
 
 /* Beyond +-SATURATE the exponentials below are exactly 0 or 1 in double;
  * clamping there keeps x * (1 - s) finite at x = +-inf. */
@@ -62,8 +71,9 @@ FA_INLINE fa_real fa_clip01(fa_real v) { return v <= 0.0 ? 0.0 : (v >= 1.0 ? 1.0
 
 /* ---- linear and piecewise-linear ------------------------------------ */
 
-FA_INLINE fa_real fa_act_linear(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_linear(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
+    (void)rare;
     *d = p[0];
     return fa_mul_sat(x, p[0]); /* slope 0 times inf: the limit 0 */
 }
@@ -73,9 +83,9 @@ FA_INLINE fa_real fa_act_linear_from_output(fa_real y, const fa_real *p)
     return p[0];
 }
 
-FA_INLINE fa_real fa_act_step(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_step(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    (void)p;
+    (void)p, (void)rare;
     *d = 0.0;
     return x > 0.0 ? 1.0 : 0.0;
 }
@@ -85,9 +95,9 @@ FA_INLINE fa_real fa_act_step_from_output(fa_real y, const fa_real *p)
     return 0.0;
 }
 
-FA_INLINE fa_real fa_act_relu(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_relu(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    (void)p;
+    (void)p, (void)rare;
     *d = x > 0.0 ? 1.0 : 0.0;
     return x > 0.0 ? x : 0.0;
 }
@@ -98,8 +108,9 @@ FA_INLINE fa_real fa_act_relu_from_output(fa_real y, const fa_real *p)
 }
 
 /* p = {alpha}; leaky_relu'(0) = alpha. */
-FA_INLINE fa_real fa_act_leaky_relu(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_leaky_relu(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
+    (void)rare;
     *d = x > 0.0 ? 1.0 : p[0];
     return x > 0.0 ? x : fa_mul_sat(x, p[0]);
 }
@@ -108,9 +119,9 @@ FA_INLINE fa_real fa_act_leaky_relu_from_output(fa_real y, const fa_real *p)
     return y > 0.0 ? 1.0 : p[0]; /* valid for alpha >= 0 (checked in Python) */
 }
 
-FA_INLINE fa_real fa_act_prelu(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_prelu(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    return fa_act_leaky_relu(x, p, d);
+    return fa_act_leaky_relu(x, p, d, rare);
 }
 FA_INLINE fa_real fa_act_prelu_dparam(fa_real x, const fa_real *p)
 {
@@ -128,8 +139,9 @@ FA_INLINE fa_real fa_clip(fa_real x, fa_real lo, fa_real hi, fa_real *d)
 }
 
 /* p = {min_val, max_val} */
-FA_INLINE fa_real fa_act_hard_tanh(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_hard_tanh(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
+    (void)rare;
     return fa_clip(x, p[0], p[1], d);
 }
 FA_INLINE fa_real fa_act_hard_tanh_from_output(fa_real y, const fa_real *p)
@@ -137,9 +149,9 @@ FA_INLINE fa_real fa_act_hard_tanh_from_output(fa_real y, const fa_real *p)
     return (y > p[0] && y < p[1]) ? 1.0 : 0.0;
 }
 
-FA_INLINE fa_real fa_act_relu6(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_relu6(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    (void)p;
+    (void)p, (void)rare;
     return fa_clip(x, 0.0, 6.0, d);
 }
 FA_INLINE fa_real fa_act_relu6_from_output(fa_real y, const fa_real *p)
@@ -170,8 +182,9 @@ FA_INLINE fa_real fa_ramp(fa_real slope, fa_real x, fa_real offset)
 }
 
 /* p = {slope, offset}: clip(slope x + offset, 0, 1), the ramp rounded once. */
-FA_INLINE fa_real fa_act_hard_sigmoid(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_hard_sigmoid(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
+    (void)rare;
     int region = fa_hard_region(x, p[0], p[1]);
     *d = region == 0 ? p[0] : 0.0;
     return region < 0 ? 0.0 : (region > 0 ? 1.0 : fa_clip01(fa_ramp(p[0], x, p[1])));
@@ -182,8 +195,9 @@ FA_INLINE fa_real fa_act_hard_sigmoid_from_output(fa_real y, const fa_real *p)
 }
 
 /* x * hard_sigmoid(x); on the ramp f' = 2 slope x + offset, rounded once. */
-FA_INLINE fa_real fa_act_hard_swish(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_hard_swish(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
+    (void)rare;
     int region = fa_hard_region(x, p[0], p[1]);
     *d = region < 0 ? 0.0 : (region > 0 ? 1.0 : fa_ramp(2.0 * p[0], x, p[1]));
     if (region != 0)
@@ -192,8 +206,9 @@ FA_INLINE fa_real fa_act_hard_swish(fa_real x, const fa_real *p, fa_real *d)
 }
 
 /* p = {lambd} */
-FA_INLINE fa_real fa_act_softshrink(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_softshrink(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
+    (void)rare;
     fa_real l = p[0];
     *d = (x > l || x < -l) ? 1.0 : 0.0;
     return x > l ? x - l : (x < -l ? x + l : 0.0);
@@ -204,8 +219,9 @@ FA_INLINE fa_real fa_act_softshrink_from_output(fa_real y, const fa_real *p)
     return y != 0.0 ? 1.0 : 0.0; /* lambd >= 0 */
 }
 
-FA_INLINE fa_real fa_act_hardshrink(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_hardshrink(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
+    (void)rare;
     fa_real l = p[0];
     int keep = x > l || x < -l;
     *d = keep ? 1.0 : 0.0;
@@ -218,15 +234,16 @@ FA_INLINE fa_real fa_act_hardshrink_from_output(fa_real y, const fa_real *p)
 }
 
 /* p = {threshold, value} */
-FA_INLINE fa_real fa_act_threshold(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_threshold(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
+    (void)rare;
     *d = x > p[0] ? 1.0 : 0.0;
     return x > p[0] ? x : p[1];
 }
 
-FA_INLINE fa_real fa_act_sparse_sigmoid(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_sparse_sigmoid(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    (void)p;
+    (void)p, (void)rare;
     *d = fa_min(x > -1.0 ? 0.5 : 0.0, x < 1.0 ? 0.5 : 0.0); /* a form that vectorizes, as in fa_clip */
     /* clip(x/2 + 1/2, 0, 1) as min/max: that form vectorizes (GCC 12), the nested
      * select does not; 0.5 x + 0.5 is exact, and is +0 at x = -1 */
@@ -238,9 +255,9 @@ FA_INLINE fa_real fa_act_sparse_sigmoid_from_output(fa_real y, const fa_real *p)
     return (y > 0.0 && y < 1.0) ? 0.5 : 0.0;
 }
 
-FA_INLINE fa_real fa_act_sparse_plus(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_sparse_plus(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    (void)p;
+    (void)p, (void)rare;
     /* u = x + 1 on [-1, 1], clamped so that it is 0 below (a form that vectorizes) */
     fa_real u = fa_max(fa_min(x, 1.0), -1.0) + 1.0;
     *d = x >= 1.0 ? 1.0 : 0.5 * u;
@@ -254,13 +271,13 @@ FA_INLINE fa_real fa_act_sparse_plus_from_output(fa_real y, const fa_real *p)
 
 /* ---- sigmoid family -------------------------------------------------- */
 
-FA_INLINE fa_real fa_act_sigmoid(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_sigmoid(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    (void)p;
+    (void)p, (void)rare;
     fa_real e = fa_exp(-fabs(x));
     fa_real den = 1.0 + e;
     *d = e / (den * den);
-    return x >= 0.0 ? 1.0 / den : e / den;
+    return (x >= 0.0 ? 1.0 : e) / den; /* one division, not two and a select */
 }
 FA_INLINE fa_real fa_act_sigmoid_from_output(fa_real y, const fa_real *p)
 {
@@ -268,12 +285,12 @@ FA_INLINE fa_real fa_act_sigmoid_from_output(fa_real y, const fa_real *p)
     return y * (1.0 - y);
 }
 
-FA_INLINE fa_real fa_act_log_sigmoid(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_log_sigmoid(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    (void)p;
+    (void)p, (void)rare;
     fa_real e = fa_exp(-fabs(x));
     fa_real den = 1.0 + e;
-    *d = x >= 0.0 ? e / den : 1.0 / den; /* sigmoid(-x) */
+    *d = (x >= 0.0 ? e : 1.0) / den; /* sigmoid(-x) */
     return (x < 0.0 ? x : 0.0) - fa_log1p(e);
 }
 FA_INLINE fa_real fa_act_log_sigmoid_from_output(fa_real y, const fa_real *p)
@@ -282,9 +299,9 @@ FA_INLINE fa_real fa_act_log_sigmoid_from_output(fa_real y, const fa_real *p)
     return -fa_expm1(y); /* 1 - exp(y) = sigmoid(-x) */
 }
 
-FA_INLINE fa_real fa_act_tanh(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_tanh(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    (void)p;
+    (void)p, (void)rare;
     fa_real e = fa_exp(-2.0 * fa_min(fabs(x), FA_SATURATE)); /* no overflow flag at |x| = max */
     fa_real den = 1.0 + e;
     *d = 4.0 * e / (den * den); /* 1 - tanh^2 without the cancellation */
@@ -307,7 +324,7 @@ FA_INLINE fa_dd fa_dd_clamp(fa_dd t, fa_real limit)
 
 /* x sigmoid(t) and silu'(t) = sigmoid(t) (1 + t (1 - sigmoid(t))), for
  * silu (t = x) and swish (t = beta x as a double-double). */
-FA_INLINE fa_real fa_silu_family(fa_real x, fa_dd t_exact, fa_real *d)
+FA_INLINE fa_real fa_silu_family(fa_real x, fa_dd t_exact, fa_real *d, int *rare)
 {
     fa_dd t = fa_dd_clamp(t_exact, FA_SATURATE);
     fa_real oms, s = fa_sigmoid_dd(t, &oms);
@@ -315,18 +332,18 @@ FA_INLINE fa_real fa_silu_family(fa_real x, fa_dd t_exact, fa_real *d)
     /* (1 + t) - t s for t <= 0 keeps the cancellation to the root alone */
     fa_real inner = th <= 0.0 ? (1.0 + th) - th * s : fa_fma(th, oms, 1.0);
     if (th < FA_DEEP_TAIL) { /* sigmoid(t) = exp(t), subnormal */
-        *d = fa_mul_exp_deep(inner, t);
+        *d = FA_RARE(rare, fa_mul_exp_deep(inner, t));
         /* x exp(t) with t unclamped: x = -1e300 must not meet exp(-800) */
-        return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, t_exact);
+        return FA_RARE(rare, isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, t_exact));
     }
     *d = FA_ROOT_POLY_OR(SILU, silu, t, s * inner);
     return fa_mul_sat(x, s);
 }
 
-FA_INLINE fa_real fa_act_silu(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_silu(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     (void)p;
-    return fa_silu_family(x, fa_dd_make(x, 0.0), d);
+    return fa_silu_family(x, fa_dd_make(x, 0.0), d, rare);
 }
 
 /* beta x as a double-double, with x first clamped where beta x would
@@ -340,24 +357,24 @@ FA_INLINE fa_dd fa_scaled_arg(fa_real beta, fa_real x)
 }
 
 /* p = {beta}: x sigmoid(beta x); swish'(x) = silu'(beta x). */
-FA_INLINE fa_real fa_act_swish(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_swish(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    return fa_silu_family(x, fa_scaled_arg(p[0], x), d);
+    return fa_silu_family(x, fa_scaled_arg(p[0], x), d, rare);
 }
 
 /* p = {beta}: log(1 + exp(beta x)) / beta, derivative sigmoid(beta x).
  * With t = beta x and e = exp(-|t|): x + log1p(e)/beta for t > 0,
  * log1p(e)/beta else; sigmoid(t) from the same e. */
-FA_INLINE fa_real fa_act_softplus(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_softplus(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     fa_real beta = p[0];
     fa_dd t = fa_scaled_arg(beta, x);
     int pos = t.hi >= 0.0;
     fa_real e = fa_exp_dd(pos ? fa_dd_neg(t) : t);
     fa_real den = 1.0 + e;
-    *d = pos ? 1.0 / den : e / den;
+    *d = (pos ? 1.0 : e) / den;
     if (t.hi < FA_DEEP_TAIL) /* log1p(exp(t)) = exp(t), subnormal: divide first */
-        return fa_mul_exp_deep(1.0 / beta, t);
+        return FA_RARE(rare, fa_mul_exp_deep(1.0 / beta, t));
     return (t.hi > 0.0 ? x : 0.0) + fa_log1p(e) / beta;
 }
 FA_INLINE fa_real fa_act_softplus_from_output(fa_real y, const fa_real *p)
@@ -367,7 +384,7 @@ FA_INLINE fa_real fa_act_softplus_from_output(fa_real y, const fa_real *p)
 
 /* x tanh(softplus(x)) in terms of e = exp(-|x|), so nothing overflows:
  * with n = e (e + 2), tanh(log1p(e^x)) = n / (n + 2) for x <= 0. */
-FA_INLINE fa_real fa_act_mish(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_mish(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     (void)p;
     fa_real xc = fa_clamp(x, -FA_SATURATE, FA_SATURATE);
@@ -389,8 +406,8 @@ FA_INLINE fa_real fa_act_mish(fa_real x, const fa_real *p, fa_real *d)
         plain = t + xc / (1.0 + e) * (sech * sech);
     }
     if (xc < FA_DEEP_TAIL) { /* tanh(softplus(x)) = exp(x), subnormal */
-        *d = fa_mul_exp_deep(1.0 + xc, fa_dd_make(xc, 0.0));
-        return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, fa_dd_make(x, 0.0));
+        *d = FA_RARE(rare, fa_mul_exp_deep(1.0 + xc, fa_dd_make(xc, 0.0)));
+        return FA_RARE(rare, isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, fa_dd_make(x, 0.0)));
     }
     *d = FA_ROOT_POLY_OR(MISH, mish, fa_dd_make(xc, 0.0), plain);
     return fa_mul_sat(x, t);
@@ -410,7 +427,7 @@ FA_INLINE fa_real fa_act_mish(fa_real x, const fa_real *p, fa_real *d)
 /* 0.5 x (1 + tanh(u)) = x sigmoid(2u), 2u = 2 sqrt(2/pi) x (1 + kappa x^2)
  * formed in double-double: sigmoid(2u) in the left tail is exp(2u), whose
  * condition number |2u| reaches 700. */
-FA_INLINE fa_real fa_act_gelu_tanh(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_gelu_tanh(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     (void)p;
     fa_real xc = fa_clamp(x, -FA_GELU_SATURATE, FA_GELU_SATURATE);
@@ -420,9 +437,12 @@ FA_INLINE fa_real fa_act_gelu_tanh(fa_real x, const fa_real *p, fa_real *d)
     fa_real oms, s = fa_sigmoid_dd(v, &oms);
     fa_real dv = FA_GELU_TANH_C2_HI * fa_fma(3.0 * FA_GELU_KAPPA_HI, xc * xc, 1.0);
     fa_real inner = fa_fma(xc * dv, oms, 1.0);
-    if (v.hi < FA_DEEP_TAIL) { /* sigmoid(v) = exp(v), subnormal */
-        *d = fa_mul_exp_deep(inner, v);
-        return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, v);
+    /* sigmoid(v) = exp(v), subnormal. Only there: above, |x| > 9 and
+     * |inner| > 100, so x s and s inner stay normal (in float, v = -80 is
+     * already at x = -9.7) */
+    if (v.hi < FA_EXP_NORMAL) {
+        *d = FA_RARE(rare, fa_mul_exp_deep(inner, v));
+        return FA_RARE(rare, isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, v));
     }
     *d = FA_ROOT_POLY_OR(GELU_TANH, gelu_tanh, fa_dd_make(xc, 0.0), s * inner);
     return fa_mul_sat(x, s);
@@ -431,7 +451,7 @@ FA_INLINE fa_real fa_act_gelu_tanh(fa_real x, const fa_real *p, fa_real *d)
 /* x Phi(x), Phi(x) = erfc(z)/2 with z = -x/sqrt(2) in double-double and
  * erfc corrected to first order for z's low part:
  * erfc(z + dz) = erfc(z) - dz (2/sqrt(pi)) exp(-z^2). */
-FA_INLINE fa_real fa_act_gelu_erf(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_gelu_erf(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     (void)p;
     fa_real xc = fa_clamp(x, -FA_GELU_SATURATE, FA_GELU_SATURATE);
@@ -452,10 +472,10 @@ FA_INLINE fa_real fa_act_gelu_erf(fa_real x, const fa_real *p, fa_real *d)
         }
         fa_dd q = fa_dd_make(-0.5 * x2.hi, -0.5 * x2.lo);
         fa_real slope_factor = xc - series / xc;
-        *d = fa_mul_exp_deep(fa_fma(slope_factor, FA_INV_SQRT_2PI_HI,
-                                    slope_factor * FA_INV_SQRT_2PI_LO), q);
+        *d = FA_RARE(rare, fa_mul_exp_deep(fa_fma(slope_factor, FA_INV_SQRT_2PI_HI,
+                                                  slope_factor * FA_INV_SQRT_2PI_LO), q));
         fa_real value_factor = fa_fma(-series, FA_INV_SQRT_2PI_HI, -series * FA_INV_SQRT_2PI_LO);
-        return isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(value_factor, q);
+        return FA_RARE(rare, isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(value_factor, q));
     }
     *d = FA_ROOT_POLY_OR(GELU_ERF, gelu_erf, fa_dd_make(xc, 0.0), fa_fma(xc, pdf, cdf));
     /* x cdf with cdf unrounded; beyond |x| = 40 the correction is 0 */
@@ -465,8 +485,9 @@ FA_INLINE fa_real fa_act_gelu_erf(fa_real x, const fa_real *p, fa_real *d)
 /* ---- exponential linear units ---------------------------------------- */
 
 /* p = {alpha}; elu'(0) = alpha (PyTorch). */
-FA_INLINE fa_real fa_act_elu(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_elu(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
+    (void)rare;
     fa_real xn = x > 0.0 ? 0.0 : x;
     *d = x > 0.0 ? 1.0 : p[0] * fa_exp(xn);
     return x > 0.0 ? x : p[0] * fa_expm1(xn);
@@ -476,9 +497,9 @@ FA_INLINE fa_real fa_act_elu_from_output(fa_real y, const fa_real *p)
     return y > 0.0 ? 1.0 : y + p[0]; /* exact near y = -alpha (Sterbenz); alpha > 0 */
 }
 
-FA_INLINE fa_real fa_act_selu(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_selu(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    (void)p;
+    (void)p, (void)rare;
     fa_real xn = x > 0.0 ? 0.0 : x;
     *d = x > 0.0 ? FA_SELU_SCALE : FA_SELU_SCALE_ALPHA_HI * fa_exp(xn);
     return x > 0.0 ? FA_SELU_SCALE * x : FA_SELU_SCALE_ALPHA_HI * fa_expm1(xn);
@@ -492,8 +513,9 @@ FA_INLINE fa_real fa_act_selu_from_output(fa_real y, const fa_real *p)
 
 /* p = {alpha}: alpha expm1(x/alpha) below 0; celu'(x) = exp(x/alpha) with
  * x/alpha as a double-double (exp amplifies its rounding by |x/alpha|). */
-FA_INLINE fa_real fa_act_celu(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_celu(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
+    (void)rare;
     fa_real a = p[0];
     /* below -SATURATE |alpha| the result has saturated: clamp, so x/alpha cannot overflow */
     fa_real xn = x > 0.0 ? 0.0 : fa_max(x, -FA_SATURATE * fabs(a));
@@ -511,9 +533,9 @@ FA_INLINE fa_real fa_act_celu_from_output(fa_real y, const fa_real *p)
 
 /* ---- others ------------------------------------------------------------ */
 
-FA_INLINE fa_real fa_act_softsign(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_softsign(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    (void)p;
+    (void)p, (void)rare;
     fa_real a = fabs(x);
     fa_real r = 1.0 / (1.0 + a);
     *d = r * r; /* not 1/(1+a)^2, which overflows to 0 too early */
@@ -528,9 +550,9 @@ FA_INLINE fa_real fa_act_softsign_from_output(fa_real y, const fa_real *p)
 
 /* x - tanh(x); near 0 that subtraction loses everything, so there x^3 Q(x^2),
  * with x^3 as a double-double. */
-FA_INLINE fa_real fa_act_tanhshrink(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_tanhshrink(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    (void)p;
+    (void)p, (void)rare;
     fa_real th = fa_tanh(x);
     *d = th * th;
     if (!(fabs(x) < FA_TANHSHRINK_SERIES_LIMIT))
@@ -542,13 +564,15 @@ FA_INLINE fa_real fa_act_tanhshrink(fa_real x, const fa_real *p, fa_real *d)
 
 /* p = {b}: (x + sqrt(x^2 + b)) / 2, rearranged for x < 0 to avoid the
  * cancellation, and scaled so that nothing overflows or underflows early. */
-FA_INLINE fa_real fa_act_squareplus(fa_real x, const fa_real *p, fa_real *d)
+FA_INLINE fa_real fa_act_squareplus(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     fa_real b = p[0];
     fa_real ax = fabs(x);
     int huge = ax > FA_SQUAREPLUS_HUGE; /* there sqrt(x^2 + b) = |x| in fa_real */
     /* x^2 + b rounded once by fma; hypot where x^2 + b may be subnormal */
-    fa_real s = huge ? ax : b < FA_SQUAREPLUS_TINY_B ? fa_hypot(x, fa_sqrt(b)) : fa_sqrt(fa_fma(x, x, b));
+    fa_real s = huge ? ax
+                     : b < FA_SQUAREPLUS_TINY_B ? FA_RARE(rare, fa_hypot(x, fa_sqrt(b)))
+                                                : fa_sqrt(fa_fma(x, x, b));
     fa_real ratio = huge ? copysign(1.0, x) : (s > 0.0 ? x / s : 0.0);
     /* (s - x)/2 > 0, formed only for x < 0 (inf - inf otherwise) */
     fa_real gap = x >= 0.0 ? 1.0 : (ax > 1.0 ? 0.5 * s - 0.5 * x : 0.5 * (s - x));

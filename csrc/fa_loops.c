@@ -63,47 +63,47 @@
 #define FA_NAN_PASS_ALT(x, v) (fa_isnan_alt(x) ? (x) : (v))
 #define FA_NOT_NAN(x) (fa_isnan(x) ? 0.0 : (x))
 
-#define FA_BODY_forward(NAME, NP, T, MODE)                                                         \
+#define FA_BODY_forward(NAME, NP, T, MODE, RARE)                                                         \
     FA_PARAMS(MODE, T, 1, NP)                                                                      \
     fa_real x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
     finite &= fa_isfinite(x);                                                                      \
-    fa_real y = fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                \
+    fa_real y = fa_act_##NAME(FA_NOT_NAN(x), p, &d, RARE);                                                \
     FA_NOTE_OVERFLOW(FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_NAN_PASS(x, y)), 0.0)
 
-#define FA_BODY_grad(NAME, NP, T, MODE)                                                            \
+#define FA_BODY_grad(NAME, NP, T, MODE, RARE)                                                            \
     FA_PARAMS(MODE, T, 1, NP)                                                                      \
     fa_real x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
     finite &= fa_isfinite(x);                                                                      \
-    (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                     \
+    (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d, RARE);                                                     \
     FA_NOTE_OVERFLOW(FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_NAN_PASS(x, d)), 0.0)
 
-#define FA_BODY_value_and_grad(NAME, NP, T, MODE)                                                  \
+#define FA_BODY_value_and_grad(NAME, NP, T, MODE, RARE)                                                  \
     FA_PARAMS(MODE, T, 1, NP)                                                                      \
     fa_real x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
     finite &= fa_isfinite(x);                                                                      \
-    fa_real y = fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                \
+    fa_real y = fa_act_##NAME(FA_NOT_NAN(x), p, &d, RARE);                                                \
     fa_real stored_y = FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_NAN_PASS(x, y));                         \
     fa_real stored_d = FA_OUT(MODE, T, 1, NP, 2 + (NP), FA_NAN_PASS_ALT(x, d));                     \
     FA_NOTE_OVERFLOW(stored_y, stored_d)
 
-#define FA_BODY_backward(NAME, NP, T, MODE)                                                        \
+#define FA_BODY_backward(NAME, NP, T, MODE, RARE)                                                        \
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
     fa_real g = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1), d;                          \
     finite &= fa_isfinite(g) & fa_isfinite(x);                                                     \
-    (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                     \
+    (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d, RARE);                                                     \
     FA_NOTE_OVERFLOW(FA_OUT(MODE, T, 2, NP, 2 + (NP), g * FA_NAN_PASS(x, d)), 0.0)
 
-#define FA_BODY_backward_param(NAME, NP, T, MODE)                                                  \
+#define FA_BODY_backward_param(NAME, NP, T, MODE, RARE)                                                  \
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
     fa_real g = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1), d;                          \
     finite &= fa_isfinite(g) & fa_isfinite(x);                                                     \
-    (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d);                                                     \
+    (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d, RARE);                                                     \
     fa_real stored_gx = FA_OUT(MODE, T, 2, NP, 2 + (NP), g * FA_NAN_PASS(x, d));                    \
     fa_real stored_gp = FA_OUT(MODE, T, 2, NP, 3 + (NP),                                            \
                               g * FA_NAN_PASS_ALT(x, fa_act_##NAME##_dparam(FA_NOT_NAN(x), p)));   \
     FA_NOTE_OVERFLOW(stored_gx, stored_gp)
 
-#define FA_BODY_backward_from_output(NAME, NP, T, MODE)                                            \
+#define FA_BODY_backward_from_output(NAME, NP, T, MODE, RARE)                                            \
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
     fa_real g = FA_IN(MODE, T, 2, NP, 0), y = FA_IN(MODE, T, 2, NP, 1);                             \
     finite &= fa_isfinite(g) & fa_isfinite(y);                                                     \
@@ -141,24 +141,70 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
     void FA_LEVELED(fa_loop_##NAME##_##OP##_##T)(char **args, const ptrdiff_t *dimensions,         \
                                                  const ptrdiff_t *steps, void *data)
 
-/* The elements [begin, end) of one call, in one mode (FA_AT_contiguous or
- * FA_AT_strided); returns whether any overflowed (fa_run_elements). */
-#define FA_RANGE(NAME, NP, OP, T, MODE)                                                            \
-    static int fa_range_##NAME##_##OP##_##T##_##MODE(char *const *restrict args,                 \
-                                                     const ptrdiff_t *steps, ptrdiff_t begin,      \
-                                                     ptrdiff_t end)                                \
+/* The elements [begin, end) of one call, strided or contiguous; returns
+ * whether any overflowed (fa_run_elements).
+ * Contiguous: in blocks of FA_BLOCK elements, each run first without the
+ * kernels' rare branches (FA_RARE, fa_activations.h), noting the elements
+ * that take one, which are then computed again in full, one by one. Not in
+ * place (an output is an input): there the first run would have overwritten
+ * what the second reads. Where a kernel has no rare branch the compiler
+ * drops all of it. */
+#define FA_BLOCK 512
+#define FA_ELEMENTS(NAME, NP, OP, T, MODE, from, to)                                               \
+    for (ptrdiff_t i = (from); i < (to); i++) {                                                    \
+        FA_BODY_##OP(NAME, NP, T, MODE, (int *)0)                                                  \
+    }
+#define FA_RANGE(NAME, NP, OP, T)                                                                  \
+    static int fa_range_##NAME##_##OP##_##T##_strided(char *const *restrict args,                \
+                                                      const ptrdiff_t *steps, ptrdiff_t begin,     \
+                                                      ptrdiff_t end)                               \
+    {                                                                                              \
+        int overflow = 0;                                                                          \
+        FA_ELEMENTS(NAME, NP, OP, T, strided, begin, end)                                          \
+        return overflow;                                                                           \
+    }                                                                                              \
+    static int fa_range_##NAME##_##OP##_##T##_contiguous(char *const *restrict args,             \
+                                                         const ptrdiff_t *steps, ptrdiff_t begin,  \
+                                                         ptrdiff_t end)                            \
     {                                                                                              \
         (void)steps;                                                                               \
         int overflow = 0;                                                                          \
-        for (ptrdiff_t i = begin; i < end; i++) {                                                  \
-            FA_BODY_##OP(NAME, NP, T, MODE)                                                        \
+        if (fa_in_place(args, FA_FIRST_##OP + (NP), FA_NOUT_##OP)) {                              \
+            FA_ELEMENTS(NAME, NP, OP, T, contiguous, begin, end)                                   \
+            return overflow;                                                                       \
+        }                                                                                          \
+        fa_int taken[FA_BLOCK]; /* the fa_real's width: one vector of flags per vector */          \
+        for (ptrdiff_t block = begin; block < end; block += FA_BLOCK) {                            \
+            const ptrdiff_t stop = end - block > FA_BLOCK ? block + FA_BLOCK : end;                \
+            fa_int any = 0;                                                                        \
+            for (ptrdiff_t i = block; i < stop; i++) {                                             \
+                int rare = 0;                                                                      \
+                FA_BODY_##OP(NAME, NP, T, contiguous, &rare)                                       \
+                taken[i - block] = rare;                                                           \
+                any |= rare;                                                                       \
+            }                                                                                      \
+            if (any)                                                                               \
+                for (ptrdiff_t i = block; i < stop; i++)                                           \
+                    if (taken[i - block]) {                                                        \
+                        FA_BODY_##OP(NAME, NP, T, contiguous, (int *)0)                            \
+                    }                                                                              \
         }                                                                                          \
         return overflow;                                                                           \
     }
 
+/* Whether an output array is one of the input arrays (the parameters are
+ * inputs too; no output is one of them). */
+static inline int fa_in_place(char *const *args, int nin, int nout)
+{
+    for (int o = nin; o < nin + nout; o++)
+        for (int k = 0; k < nin; k++)
+            if (args[o] == args[k])
+                return 1;
+    return 0;
+}
+
 #define FA_LOOP(NAME, NP, OP, T)                                                                   \
-    FA_RANGE(NAME, NP, OP, T, contiguous)                                                          \
-    FA_RANGE(NAME, NP, OP, T, strided)                                                             \
+    FA_RANGE(NAME, NP, OP, T)                                                                      \
     FA_LOOP_SIGNATURE(NAME, OP, T)                                                                 \
     {                                                                                              \
         (void)data;                                                                                \

@@ -296,9 +296,9 @@ FA_INLINE fa_real fa_sigmoid_dd(fa_dd t, fa_real *one_minus)
     int pos = t.hi >= 0.0;
     fa_real e = fa_exp_dd(pos ? fa_dd_neg(t) : t); /* exp(-|t|) */
     fa_real den = 1.0 + e;
-    fa_real big = 1.0 / den, small = e / den;
-    *one_minus = pos ? small : big;
-    return pos ? big : small;
+    /* the numerator selected, not the quotient: one division each */
+    *one_minus = (pos ? e : 1.0) / den;
+    return (pos ? 1.0 : e) / den;
 }
 
 FA_INLINE fa_real fa_sigmoid_sd(fa_real t, fa_real *one_minus)
