@@ -43,11 +43,25 @@
 #define FA_IN(MODE, T, FIRST, NP, k) FA_LOAD_##T(FA_AT_##MODE(k, T, FIRST, NP))
 /* Store v as argument k; the value is the stored one, widened. */
 #define FA_OUT(MODE, T, FIRST, NP, k, v) fa_store_##T(FA_AT_##MODE(k, T, FIRST, NP), v)
-/* An overflow (fa_run_elements): a stored value is infinite while the
- * element's inputs were all finite. One comparison per element, of the
- * larger output: GCC 12 vectorizes that, not two flags or-ed together. */
-#define FA_NOTE_OVERFLOW(stored1, stored2)                                                         \
-    overflow |= (fa_max(fabs(stored1), fabs(stored2)) > FA_REAL_MAX) & finite;
+/* Each body comes in two forms, CHECKED a constant 1 or 0.
+ * Checked: NaN in gives NaN out, whatever the definition does with it
+ * (definitions see 0 instead of NaN, so that their branches are those of a
+ * number), and an overflow (fa_run_elements) is a stored value that is
+ * infinite while the element's inputs were all finite.
+ * Unchecked, for the first pass over a contiguous block (FA_RANGE): the
+ * definition sees x as it is, and `anomaly` notes a NaN x or a stored value
+ * that is not finite, for which the block is then computed again checked. */
+#define FA_ARG(CHECKED, x) ((CHECKED) ? (fa_isnan(x) ? 0.0 : (x)) : (x))
+#define FA_RESULT(CHECKED, x, v) ((CHECKED) && fa_isnan(x) ? (x) : (v))
+#define FA_RESULT_ALT(CHECKED, x, v) ((CHECKED) && fa_isnan_alt(x) ? (x) : (v))
+/* One comparison per element, of the larger output: GCC 12 vectorizes that,
+ * not two flags or-ed together. The unchecked sum is NaN if either output
+ * is, or x (x - x: 0, or NaN for a NaN or infinite x). */
+#define FA_NOTE(CHECKED, x, stored1, stored2)                                                      \
+    if (CHECKED)                                                                                   \
+        overflow |= (fa_max(fabs(stored1), fabs(stored2)) > FA_REAL_MAX) & finite;                 \
+    else                                                                                           \
+        anomaly |= !((fabs(stored1) + fabs(stored2)) + ((x) - (x)) <= FA_REAL_MAX);
 
 #define FA_PARAMS(MODE, T, FIRST, NP)                                                              \
     fa_real p[2] = {0.0, 0.0};                                                                      \
@@ -57,59 +71,56 @@
         p[1] = FA_IN(MODE, T, FIRST, NP, (FIRST) + 1);                                             \
     int finite = fa_isfinite(p[0]) & fa_isfinite(p[1]);
 
-/* NaN in gives NaN out, whatever the definition does with it; definitions
- * see 0 instead of NaN, so that their branches are those of a number. */
-#define FA_NAN_PASS(x, v) (fa_isnan(x) ? (x) : (v))
-#define FA_NAN_PASS_ALT(x, v) (fa_isnan_alt(x) ? (x) : (v))
-#define FA_NOT_NAN(x) (fa_isnan(x) ? 0.0 : (x))
-
-#define FA_BODY_forward(NAME, NP, T, MODE, RARE)                                                         \
+#define FA_BODY_forward(NAME, NP, T, MODE, RARE, CHECKED)                                          \
     FA_PARAMS(MODE, T, 1, NP)                                                                      \
     fa_real x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
     finite &= fa_isfinite(x);                                                                      \
-    fa_real y = fa_act_##NAME(FA_NOT_NAN(x), p, &d, RARE);                                                \
-    FA_NOTE_OVERFLOW(FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_NAN_PASS(x, y)), 0.0)
+    fa_real y = fa_act_##NAME(FA_ARG(CHECKED, x), p, &d, RARE);                                    \
+    FA_NOTE(CHECKED, x, FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_RESULT(CHECKED, x, y)), 0.0)
 
-#define FA_BODY_grad(NAME, NP, T, MODE, RARE)                                                            \
+#define FA_BODY_grad(NAME, NP, T, MODE, RARE, CHECKED)                                             \
     FA_PARAMS(MODE, T, 1, NP)                                                                      \
     fa_real x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
     finite &= fa_isfinite(x);                                                                      \
-    (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d, RARE);                                                     \
-    FA_NOTE_OVERFLOW(FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_NAN_PASS(x, d)), 0.0)
+    (void)fa_act_##NAME(FA_ARG(CHECKED, x), p, &d, RARE);                                          \
+    FA_NOTE(CHECKED, x, FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_RESULT(CHECKED, x, d)), 0.0)
 
-#define FA_BODY_value_and_grad(NAME, NP, T, MODE, RARE)                                                  \
+#define FA_BODY_value_and_grad(NAME, NP, T, MODE, RARE, CHECKED)                                   \
     FA_PARAMS(MODE, T, 1, NP)                                                                      \
     fa_real x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
     finite &= fa_isfinite(x);                                                                      \
-    fa_real y = fa_act_##NAME(FA_NOT_NAN(x), p, &d, RARE);                                                \
-    fa_real stored_y = FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_NAN_PASS(x, y));                         \
-    fa_real stored_d = FA_OUT(MODE, T, 1, NP, 2 + (NP), FA_NAN_PASS_ALT(x, d));                     \
-    FA_NOTE_OVERFLOW(stored_y, stored_d)
+    fa_real y = fa_act_##NAME(FA_ARG(CHECKED, x), p, &d, RARE);                                    \
+    fa_real stored_y = FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_RESULT(CHECKED, x, y));                  \
+    fa_real stored_d = FA_OUT(MODE, T, 1, NP, 2 + (NP), FA_RESULT_ALT(CHECKED, x, d));              \
+    FA_NOTE(CHECKED, x, stored_y, stored_d)
 
-#define FA_BODY_backward(NAME, NP, T, MODE, RARE)                                                        \
+#define FA_BODY_backward(NAME, NP, T, MODE, RARE, CHECKED)                                         \
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
     fa_real g = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1), d;                          \
     finite &= fa_isfinite(g) & fa_isfinite(x);                                                     \
-    (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d, RARE);                                                     \
-    FA_NOTE_OVERFLOW(FA_OUT(MODE, T, 2, NP, 2 + (NP), g * FA_NAN_PASS(x, d)), 0.0)
+    (void)fa_act_##NAME(FA_ARG(CHECKED, x), p, &d, RARE);                                          \
+    FA_NOTE(CHECKED, x, FA_OUT(MODE, T, 2, NP, 2 + (NP), g * FA_RESULT(CHECKED, x, d)), 0.0)
 
-#define FA_BODY_backward_param(NAME, NP, T, MODE, RARE)                                                  \
+#define FA_BODY_backward_param(NAME, NP, T, MODE, RARE, CHECKED)                                   \
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
     fa_real g = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1), d;                          \
     finite &= fa_isfinite(g) & fa_isfinite(x);                                                     \
-    (void)fa_act_##NAME(FA_NOT_NAN(x), p, &d, RARE);                                                     \
-    fa_real stored_gx = FA_OUT(MODE, T, 2, NP, 2 + (NP), g * FA_NAN_PASS(x, d));                    \
-    fa_real stored_gp = FA_OUT(MODE, T, 2, NP, 3 + (NP),                                            \
-                              g * FA_NAN_PASS_ALT(x, fa_act_##NAME##_dparam(FA_NOT_NAN(x), p)));   \
-    FA_NOTE_OVERFLOW(stored_gx, stored_gp)
+    (void)fa_act_##NAME(FA_ARG(CHECKED, x), p, &d, RARE);                                          \
+    fa_real stored_gx = FA_OUT(MODE, T, 2, NP, 2 + (NP), g * FA_RESULT(CHECKED, x, d));             \
+    fa_real stored_gp = FA_OUT(                                                                    \
+        MODE, T, 2, NP, 3 + (NP),                                                                  \
+        g * FA_RESULT_ALT(CHECKED, x, fa_act_##NAME##_dparam(FA_ARG(CHECKED, x), p)));             \
+    FA_NOTE(CHECKED, x, stored_gx, stored_gp)
 
-#define FA_BODY_backward_from_output(NAME, NP, T, MODE, RARE)                                            \
+#define FA_BODY_backward_from_output(NAME, NP, T, MODE, RARE, CHECKED)                             \
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
     fa_real g = FA_IN(MODE, T, 2, NP, 0), y = FA_IN(MODE, T, 2, NP, 1);                             \
     finite &= fa_isfinite(g) & fa_isfinite(y);                                                     \
-    FA_NOTE_OVERFLOW(FA_OUT(MODE, T, 2, NP, 2 + (NP),                                              \
-                            g * FA_NAN_PASS(y, fa_act_##NAME##_from_output(FA_NOT_NAN(y), p))),    \
-                     0.0)
+    (void)RARE;                                                                                    \
+    FA_NOTE(CHECKED, y,                                                                            \
+            FA_OUT(MODE, T, 2, NP, 2 + (NP),                                                       \
+                   g * FA_RESULT(CHECKED, y, fa_act_##NAME##_from_output(FA_ARG(CHECKED, y), p))), \
+            0.0)
 
 /* ---- loops ------------------------------------------------------------ */
 
@@ -143,16 +154,22 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
 
 /* The elements [begin, end) of one call, strided or contiguous; returns
  * whether any overflowed (fa_run_elements).
- * Contiguous: in blocks of FA_BLOCK elements, each run first without the
- * kernels' rare branches (FA_RARE, fa_activations.h), noting the elements
- * that take one, which are then computed again in full, one by one. Not in
- * place (an output is an input): there the first run would have overwritten
- * what the second reads. Where a kernel has no rare branch the compiler
- * drops all of it. */
+ * Contiguous, in blocks of FA_BLOCK elements: a first pass runs the
+ * unchecked body (FA_NOTE) without the definitions' rare branches (FA_RARE,
+ * fa_activations.h), noting the elements that take one. A block with an
+ * anomaly (a NaN in, a non-finite value out) is then computed again
+ * checked and in full; otherwise only the noted elements are, one by one.
+ * In place (an output is an input), the first pass would overwrite what
+ * the second reads: there every element is computed checked and in full.
+ * Where a definition has no rare branch the compiler drops that part. */
 #define FA_BLOCK 512
-#define FA_ELEMENTS(NAME, NP, OP, T, MODE, from, to)                                               \
-    for (ptrdiff_t i = (from); i < (to); i++) {                                                    \
-        FA_BODY_##OP(NAME, NP, T, MODE, (int *)0)                                                  \
+#define FA_CHECKED_ELEMENTS(NAME, NP, OP, T, MODE, from, to)                                       \
+    {                                                                                              \
+        int anomaly = 0; /* FA_NOTE's other branch */                                              \
+        for (ptrdiff_t i = (from); i < (to); i++) {                                                \
+            FA_BODY_##OP(NAME, NP, T, MODE, (int *)0, 1)                                           \
+        }                                                                                          \
+        (void)anomaly;                                                                             \
     }
 #define FA_RANGE(NAME, NP, OP, T)                                                                  \
     static int fa_range_##NAME##_##OP##_##T##_strided(char *const *restrict args,                \
@@ -160,7 +177,7 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
                                                       ptrdiff_t end)                               \
     {                                                                                              \
         int overflow = 0;                                                                          \
-        FA_ELEMENTS(NAME, NP, OP, T, strided, begin, end)                                          \
+        FA_CHECKED_ELEMENTS(NAME, NP, OP, T, strided, begin, end)                                  \
         return overflow;                                                                           \
     }                                                                                              \
     static int fa_range_##NAME##_##OP##_##T##_contiguous(char *const *restrict args,             \
@@ -170,24 +187,27 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
         (void)steps;                                                                               \
         int overflow = 0;                                                                          \
         if (fa_in_place(args, FA_FIRST_##OP + (NP), FA_NOUT_##OP)) {                              \
-            FA_ELEMENTS(NAME, NP, OP, T, contiguous, begin, end)                                   \
+            FA_CHECKED_ELEMENTS(NAME, NP, OP, T, contiguous, begin, end)                           \
             return overflow;                                                                       \
         }                                                                                          \
         fa_int taken[FA_BLOCK]; /* the fa_real's width: one vector of flags per vector */          \
         for (ptrdiff_t block = begin; block < end; block += FA_BLOCK) {                            \
             const ptrdiff_t stop = end - block > FA_BLOCK ? block + FA_BLOCK : end;                \
-            fa_int any = 0;                                                                        \
+            fa_int any_taken = 0;                                                                  \
+            int anomaly = 0;                                                                       \
             for (ptrdiff_t i = block; i < stop; i++) {                                             \
                 int rare = 0;                                                                      \
-                FA_BODY_##OP(NAME, NP, T, contiguous, &rare)                                       \
+                FA_BODY_##OP(NAME, NP, T, contiguous, &rare, 0)                                    \
                 taken[i - block] = rare;                                                           \
-                any |= rare;                                                                       \
+                any_taken |= rare;                                                                 \
             }                                                                                      \
-            if (any)                                                                               \
-                for (ptrdiff_t i = block; i < stop; i++)                                           \
-                    if (taken[i - block]) {                                                        \
-                        FA_BODY_##OP(NAME, NP, T, contiguous, (int *)0)                            \
-                    }                                                                              \
+            if (anomaly) {                                                                         \
+                FA_CHECKED_ELEMENTS(NAME, NP, OP, T, contiguous, block, stop)                      \
+            } else if (any_taken) {                                                                \
+                for (ptrdiff_t at = block; at < stop; at++)                                        \
+                    if (taken[at - block])                                                         \
+                        FA_CHECKED_ELEMENTS(NAME, NP, OP, T, contiguous, at, at + 1)               \
+            }                                                                                      \
         }                                                                                          \
         return overflow;                                                                           \
     }
