@@ -157,6 +157,8 @@ class BuildExt(build_ext):
             "levels": {name: " ".join(flags) or "(none)" for name, flags in levels},
         }
         for ext in self.extensions:
+            if ext.name != "fastact._ufuncs":  # fastact._fastcall: no kernels
+                continue
             ext.extra_compile_args = BASE_FLAGS + cflags
             ext.extra_link_args = lflags
             quoted = '"{}"'.format(repr(config).replace('"', "'"))
@@ -197,7 +199,10 @@ extension = Extension(
     libraries=["m"] if sys.platform != "win32" else [],
 )
 
+# the C __call__ of fastact's activations
+fastcall = Extension("fastact._fastcall", sources=["fastact/_fastcall.pyx"])
+
 setup(
-    ext_modules=cythonize([extension], language_level=3),
+    ext_modules=cythonize([extension, fastcall], language_level=3),
     cmdclass={"build_ext": BuildExt},
 )

@@ -8,12 +8,13 @@ machinery. Errors from it are re-raised naming the function.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _ufuncs
+from ._fastcall import ForwardCall
 from ._params import Binding, sum_to_shape
 from .registry import Record
 
@@ -32,6 +33,20 @@ def _as_float(a):
     return a
 
 
+def _defaults_by_dtype(values: list) -> dict:
+    """Default parameter values as read-only 0-d arrays of each float dtype they fit,
+    keyed by the dtype's type number."""
+    by_dtype = {}
+    for dtype in map(np.dtype, (np.float16, np.float32, np.float64)):
+        with np.errstate(over="ignore"):
+            arrays = tuple(np.array(v, dtype=dtype) for v in values)
+        if all(np.isfinite(a) for a in arrays):
+            for a in arrays:
+                a.flags.writeable = False
+            by_dtype[dtype.num] = arrays
+    return by_dtype
+
+
 def _call(name: str, ufunc: np.ufunc, args: tuple, kwargs: dict):
     try:
         return ufunc(*args, **kwargs)
@@ -44,7 +59,7 @@ def _call(name: str, ufunc: np.ufunc, args: tuple, kwargs: dict):
         raise ValueError(f"fastact.{name}: {exc}") from None
 
 
-class Activation:
+class Activation(ForwardCall):
     """A compiled activation with its derivative, fused value-and-grad and backward.
 
     Call it as ``f(x, *params, out=None, **ufunc_kwargs)``; parameters may
@@ -67,13 +82,15 @@ class Activation:
             self._no_params = self._binding.bind((), {})
         except (TypeError, ValueError):  # a parameter is required (prelu's alpha)
             self._no_params = None
-        self._plain_forward = None  # (ufunc, default parameter values) for f(float array)
+        self._plain_forward = None  # for f(float array): see ForwardCall
         self._bare_forward = None  # the ufunc, for an activation without parameters
         if self._no_params is not None:
             values, choice, _ = self._no_params
-            self._plain_forward = (self._kernels[choice]["forward"], values)
-            if not values:
-                self._bare_forward = self._kernels[choice]["forward"]
+            forward = self._kernels[choice]["forward"]
+            if values:
+                self._plain_forward = (forward, _defaults_by_dtype(values))
+            else:
+                self._bare_forward = forward
 
     def __repr__(self) -> str:
         return f"<fastact activation {self.name!r}>"
@@ -85,19 +102,14 @@ class Activation:
         values, choice, kwargs = self._binding.bind(args, kwargs)
         return self._kernels[choice][op], values, kwargs
 
-    def __call__(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:
-        """f(x): the activation, elementwise."""
-        if not params and not kwargs and type(x) is np.ndarray:
-            # the common call, with nothing to bind: without parameters NumPy's own
-            # type resolution promotes ints and bools as _as_float does
-            try:
-                if self._bare_forward is not None:
-                    return self._bare_forward(x)
-                if self._plain_forward is not None and x.dtype.kind == "f":
-                    ufunc, values = self._plain_forward
-                    return ufunc(x, *values)
-            except TypeError:  # complex, object, ...: the general path names the function
-                pass
+    if TYPE_CHECKING:  # at run time, ForwardCall.__call__ (C): f(x) without Python
+
+        def __call__(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:
+            """f(x): the activation, elementwise."""
+            ...
+
+    def _general_call(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:
+        """f(x, *params, **kwargs) with the parameters bound and checked."""
         ufunc, values, kwargs = self._ufunc("forward", params, kwargs)
         return _call(self.name, ufunc, (_as_float(x), *values), kwargs)
 
