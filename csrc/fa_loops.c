@@ -160,7 +160,9 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
  * anomaly (a NaN in, a non-finite value out) is then computed again
  * checked and in full; otherwise only the noted elements are, one by one.
  * In place (an output is an input), the first pass would overwrite what
- * the second reads: there every element is computed checked and in full.
+ * the second reads: there every element is computed checked and in full
+ * (and an output overlapping an input otherwise runs on the strided path,
+ * serially: fa_partial_overlap).
  * Where a definition has no rare branch the compiler drops that part. */
 #define FA_BLOCK 512
 #define FA_CHECKED_ELEMENTS(NAME, NP, OP, T, MODE, from, to)                                       \
@@ -223,17 +225,45 @@ static inline int fa_in_place(char *const *args, int nin, int nout)
     return 0;
 }
 
+/* Whether an output overlaps an input without being that same array: NumPy
+ * does not copy an input that runs ahead of its output (f(a[1:],
+ * out=a[:-1])), which is right only for one pass in element order. The
+ * loop then runs serially and checked. */
+static int fa_partial_overlap(char *const *args, const ptrdiff_t *steps, int nin, int nout,
+                              ptrdiff_t n, ptrdiff_t size)
+{
+    if (n <= 0)
+        return 0;
+    for (int o = nin; o < nin + nout; o++) {
+        const ptrdiff_t out_span = (n - 1) * steps[o];
+        const char *out_lo = args[o] + (out_span < 0 ? out_span : 0);
+        const char *out_hi = args[o] + (out_span > 0 ? out_span : 0) + size;
+        for (int k = 0; k < nin; k++) {
+            const ptrdiff_t span = (n - 1) * steps[k];
+            const char *lo = args[k] + (span < 0 ? span : 0);
+            const char *hi = args[k] + (span > 0 ? span : 0) + size;
+            int same = args[o] == args[k] && steps[o] == steps[k];
+            if (!same && lo < out_hi && out_lo < hi)
+                return 1;
+        }
+    }
+    return 0;
+}
+
 #define FA_LOOP(NAME, NP, OP, T)                                                                   \
     FA_RANGE(NAME, NP, OP, T)                                                                      \
     FA_LOOP_SIGNATURE(NAME, OP, T)                                                                 \
     {                                                                                              \
         (void)data;                                                                                \
         const ptrdiff_t n = dimensions[0];                                                         \
-        const int nargs = FA_FIRST_##OP + (NP) + FA_NOUT_##OP;                                     \
-        fa_run_elements(fa_is_contiguous(steps, nargs, FA_FIRST_##OP, NP, FA_SIZE_##T)             \
-                            ? fa_range_##NAME##_##OP##_##T##_contiguous                            \
-                            : fa_range_##NAME##_##OP##_##T##_strided,                              \
-                        args, steps, n, fa_cost_##NAME * n);                                       \
+        const int nin = FA_FIRST_##OP + (NP), nargs = nin + FA_NOUT_##OP;                          \
+        if (fa_partial_overlap(args, steps, nin, FA_NOUT_##OP, n, FA_SIZE_##T))                    \
+            fa_run_elements(fa_range_##NAME##_##OP##_##T##_strided, args, steps, n, 0);            \
+        else                                                                                       \
+            fa_run_elements(fa_is_contiguous(steps, nargs, FA_FIRST_##OP, NP, FA_SIZE_##T)         \
+                                ? fa_range_##NAME##_##OP##_##T##_contiguous                        \
+                                : fa_range_##NAME##_##OP##_##T##_strided,                          \
+                            args, steps, n, fa_cost_##NAME * n);                                   \
     }
 
 /* This build's loops; the float64 build also declares the float build's. */

@@ -272,7 +272,10 @@ FA_INLINE fa_real fa_mul_exp_dd(fa_real a, fa_dd t)
     fa_int k;
     fa_real q = fa_exp_parts(t.hi, &k);
     q = fa_fma(t.lo, q, t.lo) + q; /* e^lo - 1 = lo to first order */
-    return fa_scale_pow2(fa_fma(a, q, a), k);
+    fa_real r = fa_scale_pow2(fa_fma(a, q, a), k);
+    /* below exp's range the result is 0; there hi was clamped, and lo (up to
+     * half an ulp of a huge hi) is no longer small enough for first order */
+    return t.hi < FA_EXP_LOW ? 0.0 * a : r;
 }
 
 /* a * exp(t) where exp(t) may be subnormal: there as (a * h) * h with

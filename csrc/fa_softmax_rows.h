@@ -12,7 +12,9 @@
  *   a whole number of elements.
  * fa_softmax_backward_row_T(g, g_step, y, y_step, mask, mask_step, gx,
  *   gx_step, n, log_out, negate) writes the gradient from the output and
- *   returns 1, or 0 (nothing written) when a step is not whole elements.
+ *   returns 1; or returns 0 (nothing written) when a step is not whole
+ *   elements, and for float32 log_softmax, which needs exp(y) in double
+ *   where g - exp(y) sum cancels.
  */
 #ifndef FA_SOFTMAX_ROWS_H
 #define FA_SOFTMAX_ROWS_H

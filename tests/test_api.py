@@ -365,6 +365,33 @@ def test_out_in_place(name, kw, op, dtype):
                             f"{name}.{op} in place on input {k}")
 
 
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES, ids=DTYPE_IDS)
+def test_out_overlapping_input_at_an_offset(dtype):
+    """f(a[1:], out=a[:-1]): NumPy does not copy an input that runs ahead of its output,
+    so the loop must read each input before it is overwritten, also for the elements that
+    need a second, checked pass (a NaN, a deep tail) and on every thread count."""
+    tail = {np.float16: -20.0, np.float32: -95.0, np.float64: -750.0}[np.dtype(dtype).type]
+    base = np.linspace(-5, 5, 3001).astype(dtype)
+    base[7], base[1500], base[2222] = np.nan, tail, np.inf
+    for name, op in (("relu", "forward"), ("silu", "forward"), ("relu", "backward"),
+                     ("silu", "backward")):
+        f = getattr(fastact, name)
+        for threads in (1, 2):
+            fastact.set_num_threads(threads)
+            try:
+                a = base.copy()
+                if op == "forward":
+                    want = f(a[1:].copy())
+                    got = f(a[1:], out=a[:-1])
+                else:
+                    g = np.linspace(1, 2, 3001).astype(dtype)
+                    want = f.backward(g[1:].copy(), a[:-1])
+                    got = f.backward(g[1:], a[:-1], out=g[:-1])
+            finally:
+                fastact.set_num_threads(None)
+            assert got.tobytes() == want.tobytes(), f"{name}.{op} {threads} threads"
+
+
 _nothing = contextlib.nullcontext
 
 

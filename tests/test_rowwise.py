@@ -563,6 +563,23 @@ def test_fastact_extreme_rows_against_oracle(dtype):
 
 
 @needs_fast
+def test_float32_rows_where_float_arithmetic_would_fail():
+    """Two cases the vectorized float32 rows must not get wrong: x - max so large that its
+    low part is half an ulp (the tail is exactly 0, the maximum's log_softmax exactly 0), and
+    log_softmax's backward where g - exp(y) sum cancels (exp(y) is needed in double)."""
+    x = np.array([-0.5, -1e7], np.float32)
+    assert fast("softmax")(x).tolist() == [1.0, 0.0]
+    assert fast("log_softmax")(x).tolist() == [0.0, -1e7]
+    assert fast("softmin")(-x).tolist() == [1.0, 0.0]
+    y = fast("log_softmax")(np.zeros((3, 1024), np.float32))
+    g = np.ones_like(y)
+    got = fast("log_softmax").backward(g, y)
+    want = REF_BACKWARD["log_softmax"](g, y)
+    assert np.all(want > 0)  # 1 - 1024 exp(fl(-log 1024)): small, not 0
+    assert ulp_error(got, want, np.float32).max() <= DERIVATIVE_ULP
+
+
+@needs_fast
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
 def test_long_rows_in_every_layout(dtype):
     """Rows of 1000..1040 entries (the vectorized rows' lanes and their tails), in the
