@@ -12,7 +12,8 @@
  * threads: results do not depend on the thread count.
  * float32 and float64 rows take the vectorized form of the same algorithm
  * instead (fa_softmax_rows.c), but for rows with NaN or infinite entries
- * (forward), rows with nothing unmasked, and steps of partial elements.
+ * (forward), rows with nothing unmasked, steps of partial elements, and
+ * float32 log_softmax's backward.
  */
 #include "fa_costs.h"
 #include "fa_loop_util.h"

@@ -2,8 +2,8 @@
  * fa_softmax_rows.c -- softmax, log_softmax and softmin of one row, and
  * their backward, vectorized: the float32 and float64 rows (fa_rowwise.c
  * keeps its general path for float16, for rows whose steps are not whole
- * elements, and, forward, for rows with NaN or infinite unmasked entries or
- * none unmasked). Any strides and masks; the loops vectorize best where the
+ * elements, for float32 log_softmax's backward, and, forward, for rows with
+ * NaN or infinite unmasked entries or none unmasked). Any strides and masks; the loops vectorize best where the
  * arrays are contiguous, the rows of a C-ordered array along its last axis.
  *
  * Compiled like fa_loops.c (setup.py): with the elementwise flags, so that
@@ -21,7 +21,8 @@
  *      log_softmax = (x - m) - log1p(rest), in double.
  * Backward: the sum over unmasked entries of g y (softmax, softmin) or of g
  * (log_softmax), then softmax gx = y (g - sum), softmin its negative,
- * log_softmax gx = g - exp(y) sum, with the sum as fa_real hi + lo.
+ * log_softmax gx = g - exp(y) sum (float64 only: in float, exp(y) would lose
+ * the digits where that cancels), with the sum as fa_real hi + lo.
  *
  * Sums are in double (compensated in the double build) over FA_PARTS
  * partial sums, lane j taking the entries j mod FA_PARTS: the order is the
