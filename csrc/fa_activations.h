@@ -67,7 +67,9 @@ FA_INLINE fa_real fa_root_poly_or(fa_dd t, fa_real r_hi, fa_real r_lo, fa_real l
     return s.hi > -left && s.hi < right ? inside : otherwise;
 }
 
-FA_INLINE fa_real fa_clip01(fa_real v) { return v <= 0.0 ? 0.0 : (v >= 1.0 ? 1.0 : v); }
+/* v clipped to [0, 1], as min and max (single instructions); +0 at v = -0
+ * aside, the same as the nested select (and the kernels do not pass -0). */
+FA_INLINE fa_real fa_clip01(fa_real v) { return fa_min(fa_max(v, 0.0), 1.0); }
 
 /* ---- linear and piecewise-linear ------------------------------------ */
 
@@ -135,7 +137,8 @@ FA_INLINE fa_real fa_clip(fa_real x, fa_real lo, fa_real hi, fa_real *d)
     /* min of two selects: GCC 12 vectorizes that, not the select on (x > lo && x < hi)
      * once lo and hi are constants (relu6) */
     *d = fa_min(x > lo ? 1.0 : 0.0, x < hi ? 1.0 : 0.0);
-    return x <= lo ? lo : (x >= hi ? hi : x);
+    fa_real upper = x >= hi ? hi : x; /* flat selects (see hard_sigmoid) */
+    return x <= lo ? lo : upper;
 }
 
 /* p = {min_val, max_val} */
@@ -160,34 +163,66 @@ FA_INLINE fa_real fa_act_relu6_from_output(fa_real y, const fa_real *p)
     return (y > 0.0 && y < 6.0) ? 1.0 : 0.0;
 }
 
+/* c ? a : b by bit masks. A select on parameters alone stays in a loop as
+ * one, where GCC 12 cannot vectorize it (its condition is not a vector);
+ * as arithmetic it is loop-invariant and is moved out of the loop. */
+FA_INLINE fa_real fa_pick(int c, fa_real a, fa_real b)
+{
+    fa_uint mask = (fa_uint)0 - (fa_uint)c;
+    return fa_from_bits((fa_bits(a) & mask) | (fa_bits(b) & ~mask));
+}
+
+/* a / b for b > 0, or +-inf where the quotient would overflow (no flag). */
+FA_INLINE fa_real fa_div_sat_pos(fa_real a, fa_real b)
+{
+    int over = (b < 1.0) & (fabs(a) * (1.0 / FA_DIV_SAT_LIMIT) > b);
+    return fa_pick(over, copysign(INFINITY, a), a / fa_pick(over, 1.0, b));
+}
+
 /* hard_sigmoid and hard_swish decide their region on x against the clip
  * points x0 = -offset/slope (output 0) and x1 = (1 - offset)/slope (output 1),
  * rounded as computed here, rather than on the sign of slope x + offset:
  * that puts the kinks of slope = 1/6 exactly at -3 and 3, as in PyTorch,
- * although 1/6 is not a double. Returns -1 (output 0), 1 (output 1), 0 (ramp). */
-FA_INLINE int fa_hard_region(fa_real x, fa_real slope, fa_real offset)
+ * although 1/6 is not a double.
+ * With flip the sign of slope, the output is 0 where flip x <= zero_at =
+ * -offset/|slope| (x <= x0 for slope > 0, x >= x0 for slope < 0), else 1
+ * where flip x >= one_at = (1 - offset)/|slope|. With slope 0, each holds
+ * for every x or for none: thresholds +-inf or NaN. */
+typedef struct {
+    fa_real flip, zero_at, one_at;
+} fa_clip_points;
+
+FA_INLINE fa_clip_points fa_hard_clip_points(fa_real slope, fa_real offset)
 {
-    if (slope == 0.0)
-        return offset <= 0.0 ? -1 : (offset >= 1.0 ? 1 : 0);
-    fa_real x0 = fa_div_sat(-offset, slope), x1 = fa_div_sat(1.0 - offset, slope);
-    if (slope > 0.0)
-        return x <= x0 ? -1 : (x >= x1 ? 1 : 0);
-    return x >= x0 ? -1 : (x <= x1 ? 1 : 0);
+    int flat = slope == 0.0;
+    fa_real size = fa_pick(flat, 1.0, fabs(slope)); /* no 0/0 */
+    fa_clip_points c;
+    c.flip = copysign(1.0, slope);
+    c.zero_at = fa_pick(flat, fa_pick(offset <= 0.0, INFINITY, NAN), fa_div_sat_pos(-offset, size));
+    c.one_at = fa_pick(flat, fa_pick(offset >= 1.0, -INFINITY, NAN),
+                       fa_div_sat_pos(1.0 - offset, size));
+    return c;
 }
 
-/* slope x + offset rounded once; just offset when slope is 0 (even at x = inf). */
+/* slope x + offset rounded once, on the ramp: there x is finite unless slope
+ * is 0, where the clamp makes it offset (not 0 inf). */
 FA_INLINE fa_real fa_ramp(fa_real slope, fa_real x, fa_real offset)
 {
-    return slope == 0.0 ? offset : fa_fma(slope, x, offset);
+    return fa_fma(slope, fa_min(fa_max(x, -FA_REAL_MAX), FA_REAL_MAX), offset);
 }
 
 /* p = {slope, offset}: clip(slope x + offset, 0, 1), the ramp rounded once. */
 FA_INLINE fa_real fa_act_hard_sigmoid(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     (void)rare;
-    int region = fa_hard_region(x, p[0], p[1]);
-    *d = region == 0 ? p[0] : 0.0;
-    return region < 0 ? 0.0 : (region > 0 ? 1.0 : fa_clip01(fa_ramp(p[0], x, p[1])));
+    fa_clip_points c = fa_hard_clip_points(p[0], p[1]);
+    fa_real fx = c.flip * x;
+    /* flat selects of values all computed: blends, where nested ones are
+     * masked work (GCC 12) */
+    fa_real inside = fx >= c.one_at ? 0.0 : p[0];
+    *d = fx <= c.zero_at ? 0.0 : inside;
+    fa_real upper = fx >= c.one_at ? 1.0 : fa_clip01(fa_ramp(p[0], x, p[1]));
+    return fx <= c.zero_at ? 0.0 : upper;
 }
 FA_INLINE fa_real fa_act_hard_sigmoid_from_output(fa_real y, const fa_real *p)
 {
@@ -198,11 +233,12 @@ FA_INLINE fa_real fa_act_hard_sigmoid_from_output(fa_real y, const fa_real *p)
 FA_INLINE fa_real fa_act_hard_swish(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     (void)rare;
-    int region = fa_hard_region(x, p[0], p[1]);
-    *d = region < 0 ? 0.0 : (region > 0 ? 1.0 : fa_ramp(2.0 * p[0], x, p[1]));
-    if (region != 0)
-        return region < 0 ? copysign(0.0, x) : x;
-    return fa_mul_sat(x, fa_clip01(fa_ramp(p[0], x, p[1])));
+    fa_clip_points c = fa_hard_clip_points(p[0], p[1]);
+    fa_real fx = c.flip * x;
+    fa_real slope_upper = fx >= c.one_at ? 1.0 : fa_ramp(2.0 * p[0], x, p[1]);
+    *d = fx <= c.zero_at ? 0.0 : slope_upper;
+    fa_real upper = fx >= c.one_at ? x : fa_mul_sat(x, fa_clip01(fa_ramp(p[0], x, p[1])));
+    return fx <= c.zero_at ? copysign(0.0, x) : upper;
 }
 
 /* p = {lambd} */
@@ -210,8 +246,10 @@ FA_INLINE fa_real fa_act_softshrink(fa_real x, const fa_real *p, fa_real *d, int
 {
     (void)rare;
     fa_real l = p[0];
-    *d = (x > l || x < -l) ? 1.0 : 0.0;
-    return x > l ? x - l : (x < -l ? x + l : 0.0);
+    fa_real below = x < -l ? x + l : 0.0; /* flat selects (see hard_sigmoid) */
+    fa_real slope_below = x < -l ? 1.0 : 0.0;
+    *d = x > l ? 1.0 : slope_below;
+    return x > l ? x - l : below;
 }
 FA_INLINE fa_real fa_act_softshrink_from_output(fa_real y, const fa_real *p)
 {
@@ -223,9 +261,10 @@ FA_INLINE fa_real fa_act_hardshrink(fa_real x, const fa_real *p, fa_real *d, int
 {
     (void)rare;
     fa_real l = p[0];
-    int keep = x > l || x < -l;
-    *d = keep ? 1.0 : 0.0;
-    return keep ? x : 0.0;
+    fa_real below = x < -l ? x : 0.0; /* flat selects (see hard_sigmoid) */
+    fa_real slope_below = x < -l ? 1.0 : 0.0;
+    *d = x > l ? 1.0 : slope_below;
+    return x > l ? x : below;
 }
 FA_INLINE fa_real fa_act_hardshrink_from_output(fa_real y, const fa_real *p)
 {

@@ -63,13 +63,27 @@
     else                                                                                           \
         anomaly |= !((fabs(stored1) + fabs(stored2)) + ((x) - (x)) <= FA_REAL_MAX);
 
-#define FA_PARAMS(MODE, T, FIRST, NP)                                                              \
+/* The parameters of element i, and whether they are finite. A strided loop
+ * reads them per element; a contiguous one has read them once, before its
+ * loops (FA_HOIST_PARAMS), as their steps are 0 and no output overlaps them
+ * there (fa_partial_overlap): loaded per element, they would be reloaded
+ * after every store, which might have changed them. */
+#define FA_READ_PARAMS(p, finite, MODE, T, FIRST, NP)                                              \
     fa_real p[2] = {0.0, 0.0};                                                                      \
     if ((NP) > 0)                                                                                  \
         p[0] = FA_IN(MODE, T, FIRST, NP, FIRST);                                                   \
     if ((NP) > 1)                                                                                  \
         p[1] = FA_IN(MODE, T, FIRST, NP, (FIRST) + 1);                                             \
     int finite = fa_isfinite(p[0]) & fa_isfinite(p[1]);
+#define FA_PARAMS_strided(T, FIRST, NP) FA_READ_PARAMS(p, finite, strided, T, FIRST, NP)
+#define FA_PARAMS_contiguous(T, FIRST, NP)                                                         \
+    const fa_real *p = hoisted_p;                                                                  \
+    int finite = hoisted_finite;
+#define FA_HOIST_PARAMS(T, FIRST, NP)                                                              \
+    const ptrdiff_t i = 0;                                                                         \
+    FA_READ_PARAMS(hoisted_p, hoisted_finite, contiguous, T, FIRST, NP)                            \
+    (void)hoisted_p, (void)hoisted_finite;
+#define FA_PARAMS(MODE, T, FIRST, NP) FA_PARAMS_##MODE(T, FIRST, NP)
 
 #define FA_BODY_forward(NAME, NP, T, MODE, RARE, CHECKED)                                          \
     FA_PARAMS(MODE, T, 1, NP)                                                                      \
@@ -188,6 +202,7 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
     {                                                                                              \
         (void)steps;                                                                               \
         int overflow = 0;                                                                          \
+        FA_HOIST_PARAMS(T, FA_FIRST_##OP, NP)                                                      \
         if (fa_in_place(args, FA_FIRST_##OP + (NP), FA_NOUT_##OP)) {                              \
             FA_CHECKED_ELEMENTS(NAME, NP, OP, T, contiguous, begin, end)                           \
             return overflow;                                                                       \
