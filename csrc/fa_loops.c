@@ -54,14 +54,21 @@
 #define FA_ARG(CHECKED, x) ((CHECKED) ? (fa_isnan(x) ? 0.0 : (x)) : (x))
 #define FA_RESULT(CHECKED, x, v) ((CHECKED) && fa_isnan(x) ? (x) : (v))
 #define FA_RESULT_ALT(CHECKED, x, v) ((CHECKED) && fa_isnan_alt(x) ? (x) : (v))
-/* One comparison per element, of the larger output: GCC 12 vectorizes that,
- * not two flags or-ed together. The unchecked sum is NaN if either output
- * is, or x (x - x: 0, or NaN for a NaN or infinite x). */
-#define FA_NOTE(CHECKED, x, stored1, stored2)                                                      \
+/* v - v is +0 for a finite v and NaN otherwise (the flags that raises are
+ * dropped: fa_run_elements). `anomaly` ORs together the bits of the sum of
+ * those differences, which stay 0 unless there is one: a subtraction per
+ * value, and no comparison, in the loop (an integer OR vectorizes as a
+ * reduction; a sum of floats, whose order is fixed, does not). */
+#define FA_NOTE_1(CHECKED, x, stored)                                                              \
+    if (CHECKED)                                                                                   \
+        overflow |= (fabs(stored) > FA_REAL_MAX) & finite;                                         \
+    else                                                                                           \
+        anomaly |= fa_bits(((stored) - (stored)) + ((x) - (x)));
+#define FA_NOTE_2(CHECKED, x, stored1, stored2)                                                    \
     if (CHECKED)                                                                                   \
         overflow |= (fa_max(fabs(stored1), fabs(stored2)) > FA_REAL_MAX) & finite;                 \
     else                                                                                           \
-        anomaly |= !((fabs(stored1) + fabs(stored2)) + ((x) - (x)) <= FA_REAL_MAX);
+        anomaly |= fa_bits((((stored1) - (stored1)) + ((stored2) - (stored2))) + ((x) - (x)));
 
 /* The parameters of element i, and whether they are finite. A strided loop
  * reads them per element; a contiguous one has read them once, before its
@@ -90,14 +97,14 @@
     fa_real x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
     finite &= fa_isfinite(x);                                                                      \
     fa_real y = fa_act_##NAME(FA_ARG(CHECKED, x), p, &d, RARE);                                    \
-    FA_NOTE(CHECKED, x, FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_RESULT(CHECKED, x, y)), 0.0)
+    FA_NOTE_1(CHECKED, x, FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_RESULT(CHECKED, x, y)))
 
 #define FA_BODY_grad(NAME, NP, T, MODE, RARE, CHECKED)                                             \
     FA_PARAMS(MODE, T, 1, NP)                                                                      \
     fa_real x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
     finite &= fa_isfinite(x);                                                                      \
     (void)fa_act_##NAME(FA_ARG(CHECKED, x), p, &d, RARE);                                          \
-    FA_NOTE(CHECKED, x, FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_RESULT(CHECKED, x, d)), 0.0)
+    FA_NOTE_1(CHECKED, x, FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_RESULT(CHECKED, x, d)))
 
 #define FA_BODY_value_and_grad(NAME, NP, T, MODE, RARE, CHECKED)                                   \
     FA_PARAMS(MODE, T, 1, NP)                                                                      \
@@ -106,14 +113,14 @@
     fa_real y = fa_act_##NAME(FA_ARG(CHECKED, x), p, &d, RARE);                                    \
     fa_real stored_y = FA_OUT(MODE, T, 1, NP, 1 + (NP), FA_RESULT(CHECKED, x, y));                  \
     fa_real stored_d = FA_OUT(MODE, T, 1, NP, 2 + (NP), FA_RESULT_ALT(CHECKED, x, d));              \
-    FA_NOTE(CHECKED, x, stored_y, stored_d)
+    FA_NOTE_2(CHECKED, x, stored_y, stored_d)
 
 #define FA_BODY_backward(NAME, NP, T, MODE, RARE, CHECKED)                                         \
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
     fa_real g = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1), d;                          \
     finite &= fa_isfinite(g) & fa_isfinite(x);                                                     \
     (void)fa_act_##NAME(FA_ARG(CHECKED, x), p, &d, RARE);                                          \
-    FA_NOTE(CHECKED, x, FA_OUT(MODE, T, 2, NP, 2 + (NP), g * FA_RESULT(CHECKED, x, d)), 0.0)
+    FA_NOTE_1(CHECKED, x, FA_OUT(MODE, T, 2, NP, 2 + (NP), g * FA_RESULT(CHECKED, x, d)))
 
 #define FA_BODY_backward_param(NAME, NP, T, MODE, RARE, CHECKED)                                   \
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
@@ -124,17 +131,16 @@
     fa_real stored_gp = FA_OUT(                                                                    \
         MODE, T, 2, NP, 3 + (NP),                                                                  \
         g * FA_RESULT_ALT(CHECKED, x, fa_act_##NAME##_dparam(FA_ARG(CHECKED, x), p)));             \
-    FA_NOTE(CHECKED, x, stored_gx, stored_gp)
+    FA_NOTE_2(CHECKED, x, stored_gx, stored_gp)
 
 #define FA_BODY_backward_from_output(NAME, NP, T, MODE, RARE, CHECKED)                             \
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
     fa_real g = FA_IN(MODE, T, 2, NP, 0), y = FA_IN(MODE, T, 2, NP, 1);                             \
     finite &= fa_isfinite(g) & fa_isfinite(y);                                                     \
     (void)RARE;                                                                                    \
-    FA_NOTE(CHECKED, y,                                                                            \
-            FA_OUT(MODE, T, 2, NP, 2 + (NP),                                                       \
-                   g * FA_RESULT(CHECKED, y, fa_act_##NAME##_from_output(FA_ARG(CHECKED, y), p))), \
-            0.0)
+    FA_NOTE_1(CHECKED, y,                                                                          \
+              FA_OUT(MODE, T, 2, NP, 2 + (NP),                                                     \
+                     g * FA_RESULT(CHECKED, y, fa_act_##NAME##_from_output(FA_ARG(CHECKED, y), p))))
 
 /* ---- loops ------------------------------------------------------------ */
 
@@ -169,9 +175,9 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
 /* The elements [begin, end) of one call, strided or contiguous; returns
  * whether any overflowed (fa_run_elements).
  * Contiguous, in blocks of FA_BLOCK elements: a first pass runs the
- * unchecked body (FA_NOTE) without the definitions' rare branches (FA_RARE,
- * fa_activations.h), noting the elements that take one. A block with an
- * anomaly (a NaN in, a non-finite value out) is then computed again
+ * unchecked body (FA_NOTE_1, FA_NOTE_2) without the definitions' rare
+ * branches (FA_RARE, fa_activations.h), noting the elements that take one.
+ * A block with an anomaly (a NaN in, a non-finite value out) is then computed again
  * checked and in full; otherwise only the noted elements are, one by one.
  * In place (an output is an input), the first pass would overwrite what
  * the second reads: there every element is computed checked and in full
@@ -181,7 +187,7 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
 #define FA_BLOCK 512
 #define FA_CHECKED_ELEMENTS(NAME, NP, OP, T, MODE, from, to)                                       \
     {                                                                                              \
-        int anomaly = 0; /* FA_NOTE's other branch */                                              \
+        fa_uint anomaly = 0; /* the unchecked notes' variable */                                   \
         for (ptrdiff_t i = (from); i < (to); i++) {                                                \
             FA_BODY_##OP(NAME, NP, T, MODE, (int *)0, 1)                                           \
         }                                                                                          \
@@ -211,7 +217,7 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
         for (ptrdiff_t block = begin; block < end; block += FA_BLOCK) {                            \
             const ptrdiff_t stop = end - block > FA_BLOCK ? block + FA_BLOCK : end;                \
             fa_int any_taken = 0;                                                                  \
-            int anomaly = 0;                                                                       \
+            fa_uint anomaly = 0;                                                                   \
             for (ptrdiff_t i = block; i < stop; i++) {                                             \
                 int rare = 0;                                                                      \
                 FA_BODY_##OP(NAME, NP, T, contiguous, &rare, 0)                                    \
