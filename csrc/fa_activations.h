@@ -362,21 +362,24 @@ FA_INLINE fa_dd fa_dd_clamp(fa_dd t, fa_real limit)
 }
 
 /* x sigmoid(t) and silu'(t) = sigmoid(t) (1 + t (1 - sigmoid(t))), for
- * silu (t = x) and swish (t = beta x as a double-double). */
+ * silu (t = x) and swish (t = beta x as a double-double). sigmoid takes t
+ * as it is (exp clamps its argument); the derivative clamps it, so that
+ * t (1 - s) is finite at t = inf. */
 FA_INLINE fa_real fa_silu_family(fa_real x, fa_dd t_exact, fa_real *d, int *rare)
 {
-    fa_dd t = fa_dd_clamp(t_exact, FA_SATURATE);
-    fa_real oms, s = fa_sigmoid_dd(t, &oms);
-    fa_real th = t.hi;
-    /* (1 + t) - t s for t <= 0 keeps the cancellation to the root alone */
-    fa_real inner = th <= 0.0 ? (1.0 + th) - th * s : fa_fma(th, oms, 1.0);
+    fa_real oms, s = fa_sigmoid_dd(t_exact, &oms);
+    fa_real th = fa_min(t_exact.hi, FA_SATURATE);
     if (th < FA_DEEP_TAIL) { /* sigmoid(t) = exp(t), subnormal */
+        fa_dd t = fa_dd_clamp(t_exact, FA_SATURATE);
+        fa_real inner = (1.0 + t.hi) - t.hi * s;
         *d = FA_RARE(rare, fa_mul_exp_deep(inner, t));
         /* x exp(t) with t unclamped: x = -1e300 must not meet exp(-800) */
         return FA_RARE(rare, isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(x, t_exact));
     }
-    *d = FA_ROOT_POLY_OR(SILU, silu, t, s * inner);
-    return fa_mul_sat(x, s);
+    /* (1 + t) - t s for t <= 0 keeps the cancellation to the root alone */
+    fa_real inner = th <= 0.0 ? (1.0 + th) - th * s : fa_fma(th, oms, 1.0);
+    *d = FA_ROOT_POLY_OR(SILU, silu, t_exact, s * inner);
+    return x * s; /* s > 0 above the deep tail: no 0 inf */
 }
 
 FA_INLINE fa_real fa_act_silu(fa_real x, const fa_real *p, fa_real *d, int *rare)

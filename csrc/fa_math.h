@@ -39,6 +39,15 @@
 #define FA_INLINE static inline
 #endif
 
+/* Whether v is a constant 0 once inlined (silu's argument as a
+ * double-double with lo = 0): work on it can be skipped, which the compiler
+ * may not do itself (0 q + 0 is NaN for an infinite q). */
+#if defined(__GNUC__)
+#define FA_KNOWN_ZERO(v) (__builtin_constant_p(v) && (v) == 0.0)
+#else
+#define FA_KNOWN_ZERO(v) 0
+#endif
+
 /* ---- primitives ------------------------------------------------------ */
 
 FA_INLINE fa_real fa_log(fa_real x) { return log(x); }
@@ -255,7 +264,10 @@ FA_INLINE fa_dd fa_dd_add_d(fa_dd a, fa_real b)
     return fa_dd_renorm(s.hi, s.lo + a.lo);
 }
 
-FA_INLINE fa_dd fa_dd_neg(fa_dd a) { return fa_dd_make(-a.hi, -a.lo); }
+/* 0 - lo, not -lo: the sign of a zero lo does not matter, and a constant 0
+ * lo (silu's argument) stays a constant +0 through the negation and any
+ * select with the unnegated value (FA_KNOWN_ZERO). */
+FA_INLINE fa_dd fa_dd_neg(fa_dd a) { return fa_dd_make(-a.hi, 0.0 - a.lo); }
 
 /* a exp(hi + lo) for |a| <= 2, rounded once (fa_exp_dd(t) * a rounds twice):
  * exp(hi + lo) = 2^k (1 + q), 1 + q = e^(r + lo), formed as 2^k (a + a q). */
@@ -263,7 +275,8 @@ FA_INLINE fa_real fa_mul_exp_dd(fa_real a, fa_dd t)
 {
     fa_int k;
     fa_real q = fa_exp_parts(t.hi, &k);
-    q = fa_fma(t.lo, q, t.lo) + q; /* e^lo - 1 = lo to first order */
+    if (!FA_KNOWN_ZERO(t.lo))
+        q = fa_fma(t.lo, q, t.lo) + q; /* e^lo - 1 = lo to first order */
     fa_real r = fa_scale_pow2(fa_fma(a, q, a), k);
     /* below exp's range the result is 0; there hi was clamped, and lo (up to
      * half an ulp of a huge hi) is no longer small enough for first order */
