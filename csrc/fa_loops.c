@@ -55,20 +55,22 @@
 #define FA_RESULT(CHECKED, x, v) ((CHECKED) && fa_isnan(x) ? (x) : (v))
 #define FA_RESULT_ALT(CHECKED, x, v) ((CHECKED) && fa_isnan_alt(x) ? (x) : (v))
 /* v - v is +0 for a finite v and NaN otherwise (the flags that raises are
- * dropped: fa_run_elements). `anomaly` ORs together the bits of the sum of
- * those differences, which stay 0 unless there is one: a subtraction per
- * value, and no comparison, in the loop (an integer OR vectorizes as a
- * reduction; a sum of floats, whose order is fixed, does not). */
+ * dropped: fa_run_elements). The unchecked note takes v = (out1 - x) + out2:
+ * not finite if x is NaN or an output is not finite (or, harmlessly, if
+ * out1 - x overflows), and `anomaly` ORs together the bits of v - v: three
+ * or four operations per element and no comparison (an integer OR
+ * vectorizes as a reduction; a sum of floats, whose order is fixed, does
+ * not). */
 #define FA_NOTE_1(CHECKED, x, stored)                                                              \
     if (CHECKED)                                                                                   \
         overflow |= (fabs(stored) > FA_REAL_MAX) & finite;                                         \
     else                                                                                           \
-        anomaly |= fa_bits(((stored) - (stored)) + ((x) - (x)));
+        anomaly |= fa_bits(((stored) - (x)) - ((stored) - (x)));
 #define FA_NOTE_2(CHECKED, x, stored1, stored2)                                                    \
     if (CHECKED)                                                                                   \
         overflow |= (fa_max(fabs(stored1), fabs(stored2)) > FA_REAL_MAX) & finite;                 \
     else                                                                                           \
-        anomaly |= fa_bits((((stored1) - (stored1)) + ((stored2) - (stored2))) + ((x) - (x)));
+        anomaly |= fa_bits((((stored1) - (x)) + (stored2)) - (((stored1) - (x)) + (stored2)));
 
 /* The parameters of element i, and whether they are finite. A strided loop
  * reads them per element; a contiguous one has read them once, before its
