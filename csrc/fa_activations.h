@@ -134,9 +134,10 @@ FA_INLINE fa_real fa_act_prelu_dparam(fa_real x, const fa_real *p)
 /* Clip to [lo, hi]; derivative 1 strictly inside, 0 at and beyond the ends. */
 FA_INLINE fa_real fa_clip(fa_real x, fa_real lo, fa_real hi, fa_real *d)
 {
-    /* min of two selects: GCC 12 vectorizes that, not the select on (x > lo && x < hi)
+    /* flat selects: GCC 12 vectorizes them, not the select on (x > lo && x < hi)
      * once lo and hi are constants (relu6) */
-    *d = fa_min(x > lo ? 1.0 : 0.0, x < hi ? 1.0 : 0.0);
+    fa_real below_hi = x < hi ? 1.0 : 0.0;
+    *d = x > lo ? below_hi : 0.0;
     fa_real upper = x >= hi ? hi : x; /* flat selects (see hard_sigmoid) */
     return x <= lo ? lo : upper;
 }
@@ -237,7 +238,9 @@ FA_INLINE fa_real fa_act_hard_swish(fa_real x, const fa_real *p, fa_real *d, int
     fa_real fx = c.flip * x;
     fa_real slope_upper = fx >= c.one_at ? 1.0 : fa_ramp(2.0 * p[0], x, p[1]);
     *d = fx <= c.zero_at ? 0.0 : slope_upper;
-    fa_real upper = fx >= c.one_at ? x : fa_mul_sat(x, fa_clip01(fa_ramp(p[0], x, p[1])));
+    /* on the ramp x is finite, or slope is 0 and the factor offset in (0, 1):
+     * no 0 inf there */
+    fa_real upper = fx >= c.one_at ? x : x * fa_clip01(fa_ramp(p[0], x, p[1]));
     return fx <= c.zero_at ? copysign(0.0, x) : upper;
 }
 
@@ -283,7 +286,8 @@ FA_INLINE fa_real fa_act_threshold(fa_real x, const fa_real *p, fa_real *d, int 
 FA_INLINE fa_real fa_act_sparse_sigmoid(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     (void)p, (void)rare;
-    *d = fa_min(x > -1.0 ? 0.5 : 0.0, x < 1.0 ? 0.5 : 0.0); /* a form that vectorizes, as in fa_clip */
+    fa_real below_one = x < 1.0 ? 0.5 : 0.0; /* flat selects, as in fa_clip */
+    *d = x > -1.0 ? below_one : 0.0;
     /* clip(x/2 + 1/2, 0, 1) as min/max: that form vectorizes (GCC 12), the nested
      * select does not; 0.5 x + 0.5 is exact, and is +0 at x = -1 */
     return fa_min(fa_max(fa_fma(0.5, x, 0.5), 0.0), 1.0);
