@@ -534,9 +534,9 @@ FA_INLINE fa_real fa_act_gelu_erf(fa_real x, const fa_real *p, fa_real *d, int *
 FA_INLINE fa_real fa_act_elu(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     (void)rare;
-    fa_real xn = x > 0.0 ? 0.0 : x;
-    *d = x > 0.0 ? 1.0 : p[0] * fa_exp(xn);
-    return x > 0.0 ? x : p[0] * fa_expm1(xn);
+    fa_real xn = x > 0.0 ? 0.0 : x, em1, e = fa_exp_expm1_nonpos(xn, &em1);
+    *d = x > 0.0 ? 1.0 : p[0] * e;
+    return x > 0.0 ? x : p[0] * em1;
 }
 FA_INLINE fa_real fa_act_elu_from_output(fa_real y, const fa_real *p)
 {
@@ -546,9 +546,9 @@ FA_INLINE fa_real fa_act_elu_from_output(fa_real y, const fa_real *p)
 FA_INLINE fa_real fa_act_selu(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     (void)p, (void)rare;
-    fa_real xn = x > 0.0 ? 0.0 : x;
-    *d = x > 0.0 ? FA_SELU_SCALE : FA_SELU_SCALE_ALPHA_HI * fa_exp(xn);
-    return x > 0.0 ? FA_SELU_SCALE * x : FA_SELU_SCALE_ALPHA_HI * fa_expm1(xn);
+    fa_real xn = x > 0.0 ? 0.0 : x, em1, e = fa_exp_expm1_nonpos(xn, &em1);
+    *d = x > 0.0 ? FA_SELU_SCALE : FA_SELU_SCALE_ALPHA_HI * e;
+    return x > 0.0 ? FA_SELU_SCALE * x : FA_SELU_SCALE_ALPHA_HI * em1;
 }
 FA_INLINE fa_real fa_act_selu_from_output(fa_real y, const fa_real *p)
 {

@@ -148,6 +148,20 @@ FA_INLINE fa_real fa_expm1(fa_real x)
     return fa_fma(s, q, s - 1.0);
 }
 
+/* e^x, returning it, and e^x - 1, in *em1, for x <= 0, from one reduction:
+ * bitwise fa_exp(x) and fa_expm1(x) (whose clamps are no-ops down to -40,
+ * below which e^x - 1 = -1), for about the price of one (elu's value and
+ * derivative). Below -40 2^k may not be a normal number; that lane's
+ * e^x - 1 is not selected. */
+FA_INLINE fa_real fa_exp_expm1_nonpos(fa_real x, fa_real *em1)
+{
+    fa_int k;
+    fa_real q = fa_expm1_reduced(fa_exp_reduce(fa_max(x, FA_EXP_LOW), &k));
+    fa_real s = fa_pow2i(k);
+    *em1 = x < -40.0 ? -1.0 : fa_fma(s, q, s - 1.0);
+    return fa_scale_pow2(1.0 + q, k);
+}
+
 /* log(1 + x) for x > -1 (the kernels pass x >= 0), finite. u = 1 + x is
  * written 2^k m with m in [sqrt(1/2), sqrt(2)), and log m = 2 atanh(s),
  * s = f / (2 + f), f = m - 1, as f - (f^2/2 - s (f^2/2 + R(s^2))). The
