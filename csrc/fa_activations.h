@@ -345,10 +345,12 @@ FA_INLINE fa_real fa_act_log_sigmoid_from_output(fa_real y, const fa_real *p)
 FA_INLINE fa_real fa_act_tanh(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     (void)p, (void)rare;
-    fa_real e = fa_exp(-2.0 * fa_min(fabs(x), FA_SATURATE)); /* no overflow flag at |x| = max */
+    /* e^(-2|x|) and its expm1 from one reduction (fa_tanh's expm1 clamps at
+     * |x| = 20, beyond which both give -1); |x| clamped: no overflow flag at max */
+    fa_real em, e = fa_exp_expm1_nonpos(-2.0 * fa_min(fabs(x), FA_SATURATE), &em);
     fa_real den = 1.0 + e;
     *d = 4.0 * e / (den * den); /* 1 - tanh^2 without the cancellation */
-    return fa_tanh(x);
+    return fa_tanh_from_expm1(em, x);
 }
 FA_INLINE fa_real fa_act_tanh_from_output(fa_real y, const fa_real *p)
 {

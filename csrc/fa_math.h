@@ -189,10 +189,14 @@ FA_INLINE fa_real fa_log1p(fa_real x)
 
 /* tanh(x) = -expm1(-2|x|) / (2 + expm1(-2|x|)), signed: no cancellation
  * near 0, and e^(-2|x|) cannot overflow. */
+FA_INLINE fa_real fa_tanh_from_expm1(fa_real em, fa_real x) /* em = expm1(-2|x|) */
+{
+    return copysign(-em / (2.0 + em), x);
+}
 FA_INLINE fa_real fa_tanh(fa_real x)
 {
-    fa_real em = fa_expm1(-2.0 * fa_min(fabs(x), 20.0)); /* tanh = 1 beyond 19.1 */
-    return copysign(-em / (2.0 + em), x);
+    /* tanh = 1 beyond 19.1 */
+    return fa_tanh_from_expm1(fa_expm1(-2.0 * fa_min(fabs(x), 20.0)), x);
 }
 
 FA_INLINE int fa_isnan(fa_real x) { return x != x; }
