@@ -569,10 +569,11 @@ FA_INLINE fa_real fa_act_celu(fa_real x, const fa_real *p, fa_real *d, int *rare
     fa_real xn = x > 0.0 ? 0.0 : fa_max(x, -FA_SATURATE * fabs(a));
     fa_real q = xn / a;
     fa_dd qd = fa_dd_make(q, fa_fma(-q, a, xn) / a);
-    *d = x > 0.0 ? 1.0 : fa_exp_dd(qd);
+    fa_real em1, e = fa_exp_dd_expm1_nonpos(qd, &em1); /* q <= 0: alpha > 0 */
+    *d = x > 0.0 ? 1.0 : e;
     /* alpha expm1(x/alpha) = x to fa_real precision once |x/alpha| < 2^-60, and
      * x/alpha itself may underflow there (alpha = 1e300) */
-    return fabs(q) < 0x1p-60 ? x : a * fa_expm1(q); /* x > 0 too: there q = 0 */
+    return fabs(q) < 0x1p-60 ? x : a * em1; /* x > 0 too: there q = 0 */
 }
 FA_INLINE fa_real fa_act_celu_from_output(fa_real y, const fa_real *p)
 {

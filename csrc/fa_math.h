@@ -148,20 +148,6 @@ FA_INLINE fa_real fa_expm1(fa_real x)
     return fa_fma(s, q, s - 1.0);
 }
 
-/* e^x, returning it, and e^x - 1, in *em1, for x <= 0, from one reduction:
- * bitwise fa_exp(x) and fa_expm1(x) (whose clamps are no-ops down to -40,
- * below which e^x - 1 = -1), for about the price of one (elu's value and
- * derivative). Below -40 2^k may not be a normal number; that lane's
- * e^x - 1 is not selected. */
-FA_INLINE fa_real fa_exp_expm1_nonpos(fa_real x, fa_real *em1)
-{
-    fa_int k;
-    fa_real q = fa_expm1_reduced(fa_exp_reduce(fa_max(x, FA_EXP_LOW), &k));
-    fa_real s = fa_pow2i(k);
-    *em1 = x < -40.0 ? -1.0 : fa_fma(s, q, s - 1.0);
-    return fa_scale_pow2(1.0 + q, k);
-}
-
 /* log(1 + x) for x > -1 (the kernels pass x >= 0), finite. u = 1 + x is
  * written 2^k m with m in [sqrt(1/2), sqrt(2)), and log m = 2 atanh(s),
  * s = f / (2 + f), f = m - 1, as f - (f^2/2 - s (f^2/2 + R(s^2))). The
@@ -288,11 +274,10 @@ FA_INLINE fa_dd fa_dd_add_d(fa_dd a, fa_real b)
 FA_INLINE fa_dd fa_dd_neg(fa_dd a) { return fa_dd_make(-a.hi, 0.0 - a.lo); }
 
 /* a exp(hi + lo) for |a| <= 2, rounded once (fa_exp_dd(t) * a rounds twice):
- * exp(hi + lo) = 2^k (1 + q), 1 + q = e^(r + lo), formed as 2^k (a + a q). */
-FA_INLINE fa_real fa_mul_exp_dd(fa_real a, fa_dd t)
+ * exp(hi + lo) = 2^k (1 + q), 1 + q = e^(r + lo), formed as 2^k (a + a q).
+ * fa_mul_exp_parts takes q and k from fa_exp_parts(hi), computed already. */
+FA_INLINE fa_real fa_mul_exp_parts(fa_real a, fa_dd t, fa_real q, fa_int k)
 {
-    fa_int k;
-    fa_real q = fa_exp_parts(t.hi, &k);
     if (!FA_KNOWN_ZERO(t.lo))
         q = fa_fma(t.lo, q, t.lo) + q; /* e^lo - 1 = lo to first order */
     fa_real r = fa_scale_pow2(fa_fma(a, q, a), k);
@@ -300,12 +285,54 @@ FA_INLINE fa_real fa_mul_exp_dd(fa_real a, fa_dd t)
      * half an ulp of a huge hi) is no longer small enough for first order */
     return t.hi < FA_EXP_LOW ? 0.0 * a : r;
 }
+FA_INLINE fa_real fa_mul_exp_dd(fa_real a, fa_dd t)
+{
+    fa_int k;
+    fa_real q = fa_exp_parts(t.hi, &k);
+    return fa_mul_exp_parts(a, t, q, k);
+}
 
 /* exp(hi + lo), |lo| < ulp(hi), rounded once. Not exp(hi) (1 + lo): where
  * exp(hi) is near the bottom of the normal range, exp(hi) lo is subnormal,
  * and a subnormal operand or result costs a microcode assist per vector
  * (gelu's left tail was 40 % slower for it). */
 FA_INLINE fa_real fa_exp_dd(fa_dd a) { return fa_mul_exp_dd(1.0, a); }
+
+/* fa_exp_parts for x <= 0, without the upper clamp (a no-op there, and 10 %
+ * of elu's time). */
+FA_INLINE fa_real fa_exp_parts_nonpos(fa_real x, fa_int *k)
+{
+    return fa_expm1_reduced(fa_exp_reduce(fa_max(x, FA_EXP_LOW), k));
+}
+
+/* e^x - 1 for x <= 0 from q and k of fa_exp_parts(x): bitwise fa_expm1(x),
+ * whose clamps are no-ops down to -40, below which e^x - 1 = -1. Below -40
+ * 2^k may not be a normal number; that lane's value is not selected. */
+FA_INLINE fa_real fa_expm1_parts(fa_real x, fa_real q, fa_int k)
+{
+    fa_real s = fa_pow2i(k);
+    return x < -40.0 ? -1.0 : fa_fma(s, q, s - 1.0);
+}
+
+/* e^x, returned, and e^x - 1, in *em1, for x <= 0, from one reduction:
+ * bitwise fa_exp and fa_expm1 for about the price of one (the value and
+ * derivative of elu, selu, tanh). */
+FA_INLINE fa_real fa_exp_expm1_nonpos(fa_real x, fa_real *em1)
+{
+    fa_int k;
+    fa_real q = fa_exp_parts_nonpos(x, &k);
+    *em1 = fa_expm1_parts(x, q, k);
+    return fa_scale_pow2(1.0 + q, k);
+}
+
+/* The same for e^(hi + lo) (bitwise fa_exp_dd) and e^hi - 1 (celu). */
+FA_INLINE fa_real fa_exp_dd_expm1_nonpos(fa_dd x, fa_real *em1)
+{
+    fa_int k;
+    fa_real q = fa_exp_parts_nonpos(x.hi, &k);
+    *em1 = fa_expm1_parts(x.hi, q, k);
+    return fa_mul_exp_parts(1.0, x, q, k);
+}
 
 /* a * exp(t) where exp(t) may be subnormal: there as (a * h) * h with
  * h = exp(t/2), so that the only rounding in the subnormal range is the last
