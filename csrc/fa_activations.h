@@ -164,22 +164,6 @@ FA_INLINE fa_real fa_act_relu6_from_output(fa_real y, const fa_real *p)
     return (y > 0.0 && y < 6.0) ? 1.0 : 0.0;
 }
 
-/* c ? a : b by bit masks. A select on parameters alone stays in a loop as
- * one, where GCC 12 cannot vectorize it (its condition is not a vector);
- * as arithmetic it is loop-invariant and is moved out of the loop. */
-FA_INLINE fa_real fa_pick(int c, fa_real a, fa_real b)
-{
-    fa_uint mask = (fa_uint)0 - (fa_uint)c;
-    return fa_from_bits((fa_bits(a) & mask) | (fa_bits(b) & ~mask));
-}
-
-/* a / b for b > 0, or +-inf where the quotient would overflow (no flag). */
-FA_INLINE fa_real fa_div_sat_pos(fa_real a, fa_real b)
-{
-    int over = (b < 1.0) & (fabs(a) * (1.0 / FA_DIV_SAT_LIMIT) > b);
-    return fa_pick(over, copysign(INFINITY, a), a / fa_pick(over, 1.0, b));
-}
-
 /* hard_sigmoid and hard_swish decide their region on x against the clip
  * points x0 = -offset/slope (output 0) and x1 = (1 - offset)/slope (output 1),
  * rounded as computed here, rather than on the sign of slope x + offset:

@@ -89,7 +89,7 @@
     const fa_real *p = hoisted_p;                                                                  \
     int finite = hoisted_finite;
 #define FA_HOIST_PARAMS(T, FIRST, NP)                                                              \
-    const ptrdiff_t i = 0;                                                                         \
+    const ptrdiff_t i = 0; /* FA_IN's address has i, times a step of 0 here */                    \
     FA_READ_PARAMS(hoisted_p, hoisted_finite, contiguous, T, FIRST, NP)                            \
     (void)hoisted_p, (void)hoisted_finite;
 #define FA_PARAMS(MODE, T, FIRST, NP) FA_PARAMS_##MODE(T, FIRST, NP)

@@ -63,6 +63,15 @@ typedef union {
 FA_INLINE fa_uint fa_bits(fa_real x) { return ((fa_real_bits){.x = x}).u; }
 FA_INLINE fa_real fa_from_bits(fa_uint u) { return ((fa_real_bits){.u = u}).x; }
 
+/* c ? a : b by bit masks. A select on parameters alone stays in a loop as
+ * one, where GCC 12 cannot vectorize it (its condition is not a vector);
+ * as arithmetic it is loop-invariant and is moved out of the loop. */
+FA_INLINE fa_real fa_pick(int c, fa_real a, fa_real b)
+{
+    fa_uint mask = (fa_uint)0 - (fa_uint)c;
+    return fa_from_bits((fa_bits(a) & mask) | (fa_bits(b) & ~mask));
+}
+
 /* fa_min(a, b) is b if b < a, else a (so a NaN in a stays NaN); fmin and
  * fmax are calls, with no vector form. */
 #if defined(__GNUC__) || defined(__clang__) /* quiet comparisons: a NaN raises no flag */
@@ -137,15 +146,21 @@ FA_INLINE fa_real fa_exp(fa_real x)
     return fa_scale_pow2(1.0 + q, k);
 }
 
-/* e^x - 1 for x <= FA_EXPM1_HIGH (the kernels pass x <= 0): 2^k (1 + q) - 1
- * as 2^k q + (2^k - 1), one rounding; k = 0 near 0, where it is q itself. */
+/* 2^k (1 + q) - 1 as 2^k q + (2^k - 1), one rounding; k = 0 near 0, where
+ * it is q itself. 2^k must be a normal number. */
+FA_INLINE fa_real fa_expm1_scale(fa_real q, fa_int k)
+{
+    fa_real s = fa_pow2i(k);
+    return fa_fma(s, q, s - 1.0);
+}
+
+/* e^x - 1 for x <= FA_EXPM1_HIGH (the kernels pass x <= 0). */
 FA_INLINE fa_real fa_expm1(fa_real x)
 {
     fa_real xc = fa_max(fa_min(x, FA_EXPM1_HIGH), -40.0); /* below -38, e^x - 1 = -1 */
     fa_int k;
     fa_real q = fa_expm1_reduced(fa_exp_reduce(xc, &k));
-    fa_real s = fa_pow2i(k);
-    return fa_fma(s, q, s - 1.0);
+    return fa_expm1_scale(q, k);
 }
 
 /* log(1 + x) for x > -1 (the kernels pass x >= 0), finite. u = 1 + x is
@@ -207,11 +222,12 @@ FA_INLINE fa_real fa_mul_sat(fa_real x, fa_real s)
     return s == 0.0 ? copysign(0.0, x) : x * s;
 }
 
-/* a / b, or a signed infinity where that quotient would overflow (no flag). */
-FA_INLINE fa_real fa_div_sat(fa_real a, fa_real b)
+/* a / b for b > 0, or +-inf where the quotient would overflow (no flag);
+ * branch-free (fa_pick), so that with invariant a and b it leaves a loop. */
+FA_INLINE fa_real fa_div_sat_pos(fa_real a, fa_real b)
 {
-    int over = fabs(b) < 1.0 && fabs(a) > fabs(b) * FA_DIV_SAT_LIMIT;
-    return over ? copysign(INFINITY, a) * copysign(1.0, b) : a / (over ? 1.0 : b);
+    int over = (b < 1.0) & (fabs(a) * (1.0 / FA_DIV_SAT_LIMIT) > b);
+    return fa_pick(over, copysign(INFINITY, a), a / fa_pick(over, 1.0, b));
 }
 
 /* ---- double-double --------------------------------------------------- */
@@ -305,33 +321,21 @@ FA_INLINE fa_real fa_exp_parts_nonpos(fa_real x, fa_int *k)
     return fa_expm1_reduced(fa_exp_reduce(fa_max(x, FA_EXP_LOW), k));
 }
 
-/* e^x - 1 for x <= 0 from q and k of fa_exp_parts(x): bitwise fa_expm1(x),
- * whose clamps are no-ops down to -40, below which e^x - 1 = -1. Below -40
- * 2^k may not be a normal number; that lane's value is not selected. */
-FA_INLINE fa_real fa_expm1_parts(fa_real x, fa_real q, fa_int k)
-{
-    fa_real s = fa_pow2i(k);
-    return x < -40.0 ? -1.0 : fa_fma(s, q, s - 1.0);
-}
-
-/* e^x, returned, and e^x - 1, in *em1, for x <= 0, from one reduction:
- * bitwise fa_exp and fa_expm1 for about the price of one (the value and
- * derivative of elu, selu, tanh). */
-FA_INLINE fa_real fa_exp_expm1_nonpos(fa_real x, fa_real *em1)
-{
-    fa_int k;
-    fa_real q = fa_exp_parts_nonpos(x, &k);
-    *em1 = fa_expm1_parts(x, q, k);
-    return fa_scale_pow2(1.0 + q, k);
-}
-
-/* The same for e^(hi + lo) (bitwise fa_exp_dd) and e^hi - 1 (celu). */
+/* e^(hi + lo), returned (bitwise fa_exp_dd), and e^hi - 1, in *em1
+ * (bitwise fa_expm1), for hi <= 0, from one reduction: the value and
+ * derivative of elu, selu, celu and tanh for about the price of one.
+ * fa_expm1's clamp at -40 is the select here (-1 below); there 2^k may not be
+ * a normal number, but that lane's fa_expm1_scale is not selected. */
 FA_INLINE fa_real fa_exp_dd_expm1_nonpos(fa_dd x, fa_real *em1)
 {
     fa_int k;
     fa_real q = fa_exp_parts_nonpos(x.hi, &k);
-    *em1 = fa_expm1_parts(x.hi, q, k);
+    *em1 = x.hi < -40.0 ? -1.0 : fa_expm1_scale(q, k);
     return fa_mul_exp_parts(1.0, x, q, k);
+}
+FA_INLINE fa_real fa_exp_expm1_nonpos(fa_real x, fa_real *em1)
+{
+    return fa_exp_dd_expm1_nonpos(fa_dd_make(x, 0.0), em1);
 }
 
 /* a * exp(t) where exp(t) may be subnormal: there as (a * h) * h with

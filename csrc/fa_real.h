@@ -44,7 +44,7 @@ typedef int32_t fa_int;
  * series (2/3 ...) that keep the omitted part below 2^-27 relative. */
 #define FA_EXPM1_TERMS 6
 #define FA_LOG1P_TERMS 4
-/* fa_div_sat treats quotients beyond this as infinite */
+/* fa_div_sat_pos treats quotients beyond this as infinite */
 #define FA_DIV_SAT_LIMIT 0x1p100
 /* |beta| x is clamped below this where beta x would overflow */
 #define FA_SCALED_LIMIT 1e30
