@@ -185,6 +185,8 @@ def run_table(size: int, dtype: np.dtype, op: str, only: list[str] | None, repea
                                           default=None)), "-"])
     heading = (f"### {op}, {size:,} {dtype.name} elements "
                f"(copy bandwidth {bandwidth / 1e9:.1f} GB/s)\n\n")
+    if not rows:  # e.g. --only softmax with --ops backward: row-wise functions time forward only
+        return heading + f"(none of the functions selected is timed for {op})"
     return heading + markdown_table(rows, columns) + ("\n\n" + "\n".join(notes) if notes else "")
 
 
