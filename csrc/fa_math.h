@@ -130,11 +130,18 @@ FA_INLINE fa_real fa_exp_parts(fa_real x, fa_int *k)
     return fa_expm1_reduced(fa_exp_reduce(xc, k));
 }
 
-/* m 2^k, applied as two factors so that a subnormal result is rounded once. */
+/* m 2^k for k from fa_exp_reduce, applied as two factors, 2^floor(k/2) and
+ * 2^ceil(k/2), so that a subnormal result is rounded once. With b the bits
+ * of fa_exp_reduce's shifted value, b = bits(FA_ROUND_SHIFT) + k, whose
+ * offset (254 in float, 2046 in double) makes that even and half of it
+ * FA_EXP_BIAS modulo 2^(FA_WORD_BITS - FA_MANT_BITS): then b >> 1 and
+ * b - (b >> 1), moved into the exponent field, are the two factors' bits
+ * (what is shifted out is the rest of FA_ROUND_SHIFT's bits). */
 FA_INLINE fa_real fa_scale_pow2(fa_real m, fa_int k)
 {
-    fa_int k1 = (fa_int)((fa_uint)(k + 2048) >> 1) - 1024; /* floor(k/2) */
-    return m * fa_pow2i(k1) * fa_pow2i(k - k1);
+    fa_uint b = (fa_uint)k + fa_bits(FA_ROUND_SHIFT);
+    fa_uint half = b >> 1;
+    return m * fa_from_bits(half << FA_MANT_BITS) * fa_from_bits((b - half) << FA_MANT_BITS);
 }
 
 /* e^x for every x; below FA_EXP_LOW the result is 0, above FA_EXP_HIGH it is

@@ -34,8 +34,9 @@ typedef int32_t fa_int;
 /* Below this, exp(t) is near the subnormal range: 1 + exp(t) == 1,
  * sigmoid(t) == exp(t), and the kernels take their deep-tail forms. */
 #define FA_DEEP_TAIL (-80.0)
-/* Adding 1.5 * 2^23 rounds a float of magnitude < 2^22 to an integer. */
-#define FA_ROUND_SHIFT 0x1.8p23
+/* Adding 1.5 * 2^23 (+ 254, see fa_scale_pow2) rounds a float of
+ * magnitude < 2^22 to an integer. */
+#define FA_ROUND_SHIFT (0x1.8p23 + 254)
 /* ln 2 split so that k * FA_LN2_HI is exact for |k| < 2^9 */
 #define FA_LN2_HI 0x1.62e4p-1
 #define FA_LN2_LO 0x1.7f7d1cp-20
@@ -67,8 +68,9 @@ typedef int64_t fa_int;
 #define FA_EXP_NORMAL (-708.0)
 #define FA_EXPM1_HIGH 709.0
 #define FA_DEEP_TAIL (-700.0)
-/* Adding 1.5 * 2^52 rounds a double of magnitude < 2^51 to an integer. */
-#define FA_ROUND_SHIFT 0x1.8p52
+/* Adding 1.5 * 2^52 (+ 2046, see fa_scale_pow2) rounds a double of
+ * magnitude < 2^51 to an integer. */
+#define FA_ROUND_SHIFT (0x1.8p52 + 2046)
 /* ln 2 split so that k * FA_LN2_HI is exact for |k| < 2^11 */
 #define FA_LN2_HI 0x1.62e42fefa3800p-1
 #define FA_LN2_LO 0x1.ef35793c76730p-45
