@@ -267,6 +267,17 @@ FA_INLINE fa_dd fa_two_sum(fa_real a, fa_real b)
     return fa_dd_make(s, err);
 }
 
+/* fa_two_sum without fa_dd_make's check: where a + b overflows, lo is NaN
+ * (inf - inf), for callers whose result there does not depend on lo
+ * (fa_mul_exp_dd_nonpos at -inf). */
+FA_INLINE fa_dd fa_two_sum_unchecked(fa_real a, fa_real b)
+{
+    fa_real s = a + b;
+    fa_real bb = s - a;
+    fa_dd r = {s, (a - (s - bb)) + (b - bb)};
+    return r;
+}
+
 FA_INLINE fa_dd fa_dd_renorm(fa_real hi, fa_real lo)
 {
     fa_real s = hi + lo;
@@ -326,6 +337,14 @@ FA_INLINE fa_real fa_exp_dd(fa_dd a) { return fa_mul_exp_dd(1.0, a); }
 FA_INLINE fa_real fa_exp_parts_nonpos(fa_real x, fa_int *k)
 {
     return fa_expm1_reduced(fa_exp_reduce(fa_max(x, FA_EXP_LOW), k));
+}
+
+/* fa_mul_exp_dd for t.hi <= 0 (or -inf with any lo): one clamp fewer. */
+FA_INLINE fa_real fa_mul_exp_dd_nonpos(fa_real a, fa_dd t)
+{
+    fa_int k;
+    fa_real q = fa_exp_parts_nonpos(t.hi, &k);
+    return fa_mul_exp_parts(a, t, q, k);
 }
 
 /* e^(hi + lo), returned (bitwise fa_exp_dd), and e^hi - 1, in *em1

@@ -123,7 +123,8 @@ FA_INLINE void fa_term_lanes(fa_strided x, fa_mask mask, int masked, fa_real *y,
     for (int j = 0; j < count; j++) {
         ptrdiff_t k = k0 + j;
         fa_real v = sign * x.at[k * x.step];
-        fa_real term = fa_mul_exp_dd(1.0, fa_two_sum(v, -m)); /* rounded once */
+        /* v - m <= 0, or -inf where it overflows (finite v and m): a 0 term */
+        fa_real term = fa_mul_exp_dd_nonpos(1.0, fa_two_sum_unchecked(v, -m)); /* rounded once */
         int live = FA_LIVE(mask, masked, k), tie = (v == m) & live;
         if (store)
             y[k * ys] = term;
@@ -134,8 +135,19 @@ FA_INLINE void fa_term_lanes(fa_strided x, fa_mask mask, int masked, fa_real *y,
     }
 }
 
+/* fa_term_lanes for a y that shares no memory with x or the mask: with
+ * restrict, the compiler vectorizes pass 2 as one loop, its sums in
+ * registers, instead of checking for overlap every FA_PARTS entries. */
+FA_INLINE void fa_term_lanes_disjoint(fa_strided x, fa_mask mask, int masked,
+                                      fa_real *restrict y, ptrdiff_t ys, ptrdiff_t k0, int count,
+                                      fa_real sign, fa_real m, int store, fa_partials *sum,
+                                      int *ties)
+{
+    fa_term_lanes(x, mask, masked, y, ys, k0, count, sign, m, store, sum, ties);
+}
+
 FA_INLINE int fa_softmax_row(fa_strided x, fa_mask mask, int masked, fa_real *y, ptrdiff_t ys,
-                             ptrdiff_t n, int log_out, int negate)
+                             ptrdiff_t n, int log_out, int negate, int disjoint)
 {
     const fa_real sign = negate ? -1.0 : 1.0;
     const fa_real fill = log_out ? -INFINITY : 0.0; /* masked entries */
@@ -157,8 +169,13 @@ FA_INLINE int fa_softmax_row(fa_strided x, fa_mask mask, int masked, fa_real *y,
 
     fa_partials sum = {{0.0}, {0.0}};
     int ties[FA_PARTS] = {0};
-    for (k0 = 0; k0 + FA_PARTS <= n; k0 += FA_PARTS)
-        fa_term_lanes(x, mask, masked, y, ys, k0, FA_PARTS, sign, m, !log_out, &sum, ties);
+    if (disjoint)
+        for (k0 = 0; k0 + FA_PARTS <= n; k0 += FA_PARTS)
+            fa_term_lanes_disjoint(x, mask, masked, y, ys, k0, FA_PARTS, sign, m, !log_out, &sum,
+                                   ties);
+    else
+        for (k0 = 0; k0 + FA_PARTS <= n; k0 += FA_PARTS)
+            fa_term_lanes(x, mask, masked, y, ys, k0, FA_PARTS, sign, m, !log_out, &sum, ties);
     fa_term_lanes(x, mask, masked, y, ys, k0, (int)(n - k0), sign, m, !log_out, &sum, ties);
     ptrdiff_t tie_count = 0;
     for (int j = 0; j < FA_PARTS; j++)
@@ -187,14 +204,23 @@ FA_INLINE int fa_softmax_row(fa_strided x, fa_mask mask, int masked, fa_real *y,
     return 1;
 }
 
-/* fa_softmax_row with log_out a constant in each branch: both outputs'
- * formulas would otherwise be computed and one selected. */
+/* fa_softmax_row with log_out, negate and disjoint constants in each
+ * branch: both outputs' formulas would otherwise be computed and one
+ * selected, and softmax would multiply by a sign of 1. `disjoint` (y shares
+ * no memory with x or the mask) matters only where pass 2 stores. */
+#define FA_ROW_OF(LOG_OUT, NEGATE, DISJOINT)                                                       \
+    fa_softmax_row(x, mask, masked, y, ys, n, LOG_OUT, NEGATE, DISJOINT)
 FA_INLINE int fa_softmax_row_of_kind(fa_strided x, fa_mask mask, int masked, fa_real *y,
-                                     ptrdiff_t ys, ptrdiff_t n, int log_out, int negate)
+                                     ptrdiff_t ys, ptrdiff_t n, int log_out, int negate,
+                                     int disjoint)
 {
-    return log_out ? fa_softmax_row(x, mask, masked, y, ys, n, 1, negate)
-                   : fa_softmax_row(x, mask, masked, y, ys, n, 0, negate);
+    if (log_out)
+        return negate ? FA_ROW_OF(1, 1, 0) : FA_ROW_OF(1, 0, 0);
+    if (disjoint)
+        return negate ? FA_ROW_OF(0, 1, 1) : FA_ROW_OF(0, 0, 1);
+    return negate ? FA_ROW_OF(0, 1, 0) : FA_ROW_OF(0, 0, 0);
 }
+#undef FA_ROW_OF
 
 /* ---- backward ----------------------------------------------------------- */
 
@@ -265,6 +291,13 @@ static int fa_whole_elements(const char *p, ptrdiff_t step)
     return step % (ptrdiff_t)sizeof(fa_real) == 0 && (uintptr_t)p % sizeof(fa_real) == 0;
 }
 
+/* Whether the byte ranges [a, a + a_len) and [b, b + b_len) are apart. */
+static int fa_disjoint(const char *a, ptrdiff_t a_len, const char *b, ptrdiff_t b_len)
+{
+    return (uintptr_t)a + (uintptr_t)a_len <= (uintptr_t)b ||
+           (uintptr_t)b + (uintptr_t)b_len <= (uintptr_t)a;
+}
+
 static fa_strided fa_make_strided(const char *p, ptrdiff_t step)
 {
     fa_strided s = {(const fa_real *)p, step / (ptrdiff_t)sizeof(fa_real)};
@@ -291,14 +324,18 @@ int FA_FORWARD_ROW(const char *x, ptrdiff_t x_step, const char *mask, ptrdiff_t 
     const fa_mask no_mask = {NULL, 0}, unit_mask = {(const unsigned char *)mask, 1};
     fa_real *yr = (fa_real *)y;
     int done;
+    /* in place (y is x) is common: softmax(x, out=x) */
+    const int disjoint = fa_disjoint(y, n * size, x, n * size) &&
+                         (mask_step != 1 || fa_disjoint(y, n * size, mask, n));
     if (x_step == size && y_step == size && mask_step == 0)
-        done = fa_softmax_row_of_kind(contiguous, no_mask, 0, yr, 1, n, log_out, negate);
+        done = fa_softmax_row_of_kind(contiguous, no_mask, 0, yr, 1, n, log_out, negate, disjoint);
     else if (x_step == size && y_step == size && mask_step == 1)
-        done = fa_softmax_row_of_kind(contiguous, unit_mask, 1, yr, 1, n, log_out, negate);
+        done = fa_softmax_row_of_kind(contiguous, unit_mask, 1, yr, 1, n, log_out, negate,
+                                      disjoint);
     else
         done = fa_softmax_row_of_kind(fa_make_strided(x, x_step),
                                       (fa_mask){(const unsigned char *)mask, mask_step},
-                                      mask_step != 0, yr, y_step / size, n, log_out, negate);
+                                      mask_step != 0, yr, y_step / size, n, log_out, negate, 0);
     fa_fp_state_restore(state_before);
     return done;
 }
