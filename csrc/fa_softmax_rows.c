@@ -97,17 +97,51 @@ static double fa_partials_total(const fa_partials *p)
     return s + c;
 }
 
+/* Runs LANES on each group of FA_PARTS entries of a row of n, and on the
+ * rest at the end, with k0 its first entry, count its entries and live
+ * their flags (when masked) as ints. Masked, the flags of a chunk of
+ * FA_CHUNK entries are read from the byte mask first, in a loop of their
+ * own: read in a lane loop, bytes would set its vectorization factor (a
+ * vector holds 32 or 64), which FA_PARTS lanes cannot fill, and it would
+ * stay scalar. */
+#define FA_CHUNK (16 * FA_PARTS)
+#define FA_FOR_LANE_GROUPS(n, mask, masked, LANES)                                                 \
+    if (!(masked)) {                                                                               \
+        const int *live = NULL;                                                                    \
+        ptrdiff_t k0 = 0;                                                                          \
+        for (; k0 + FA_PARTS <= (n); k0 += FA_PARTS) {                                             \
+            const int count = FA_PARTS;                                                            \
+            LANES;                                                                                 \
+        }                                                                                          \
+        const int count = (int)((n) - k0);                                                         \
+        LANES;                                                                                     \
+    } else {                                                                                       \
+        for (ptrdiff_t chunk0 = 0; chunk0 < (n); chunk0 += FA_CHUNK) {                             \
+            const ptrdiff_t chunk_end = (n) - chunk0 > FA_CHUNK ? chunk0 + FA_CHUNK : (n);         \
+            int live_chunk[FA_CHUNK];                                                              \
+            for (ptrdiff_t k = chunk0; k < chunk_end; k++)                                         \
+                live_chunk[k - chunk0] = (mask).at[k * (mask).step] != 0;                          \
+            ptrdiff_t k0 = chunk0;                                                                 \
+            for (; k0 + FA_PARTS <= chunk_end; k0 += FA_PARTS) {                                   \
+                const int count = FA_PARTS, *live = live_chunk + (k0 - chunk0);                    \
+                LANES;                                                                             \
+            }                                                                                      \
+            const int count = (int)(chunk_end - k0), *live = live_chunk + (k0 - chunk0);           \
+            LANES;                                                                                 \
+        }                                                                                          \
+    }
+
 /* ---- forward ------------------------------------------------------------ */
 
 /* Pass 1 on entries [k0, k0 + count), into lane j = k - k0. */
-FA_INLINE void fa_max_lanes(fa_strided x, fa_mask mask, int masked, ptrdiff_t k0, int count,
+FA_INLINE void fa_max_lanes(fa_strided x, const int *live_at, int masked, ptrdiff_t k0, int count,
                             fa_real sign, fa_real *part_max, int *finite)
 {
     FA_LANE_LOOP
     for (int j = 0; j < count; j++) {
         ptrdiff_t k = k0 + j;
         fa_real v = sign * x.at[k * x.step];
-        int live = FA_LIVE(mask, masked, k);
+        int live = !masked || live_at[j];
         finite[j] &= fa_isfinite(v) | !live;
         part_max[j] = live ? fa_max(part_max[j], v) : part_max[j];
     }
@@ -115,9 +149,9 @@ FA_INLINE void fa_max_lanes(fa_strided x, fa_mask mask, int masked, ptrdiff_t k0
 
 /* Pass 2 on entries [k0, k0 + count): the terms (stored for softmax) and
  * their sum below the maximum. */
-FA_INLINE void fa_term_lanes(fa_strided x, fa_mask mask, int masked, fa_real *y, ptrdiff_t ys,
-                             ptrdiff_t k0, int count, fa_real sign, fa_real m, int store,
-                             fa_partials *sum, int *ties)
+FA_INLINE void fa_term_lanes(fa_strided x, const int *live_at, int masked, fa_real *y,
+                             ptrdiff_t ys, ptrdiff_t k0, int count, fa_real sign, fa_real m,
+                             int store, fa_partials *sum, int *ties)
 {
     FA_LANE_LOOP
     for (int j = 0; j < count; j++) {
@@ -125,7 +159,7 @@ FA_INLINE void fa_term_lanes(fa_strided x, fa_mask mask, int masked, fa_real *y,
         fa_real v = sign * x.at[k * x.step];
         /* v - m <= 0, or -inf where it overflows (finite v and m): a 0 term */
         fa_real term = fa_mul_exp_dd_nonpos(1.0, fa_two_sum_unchecked(v, -m)); /* rounded once */
-        int live = FA_LIVE(mask, masked, k), tie = (v == m) & live;
+        int live = !masked || live_at[j], tie = (v == m) & live;
         if (store)
             y[k * ys] = term;
         ties[j] += tie;
@@ -138,12 +172,12 @@ FA_INLINE void fa_term_lanes(fa_strided x, fa_mask mask, int masked, fa_real *y,
 /* fa_term_lanes for a y that shares no memory with x or the mask: with
  * restrict, the compiler vectorizes pass 2 as one loop, its sums in
  * registers, instead of checking for overlap every FA_PARTS entries. */
-FA_INLINE void fa_term_lanes_disjoint(fa_strided x, fa_mask mask, int masked,
+FA_INLINE void fa_term_lanes_disjoint(fa_strided x, const int *live_at, int masked,
                                       fa_real *restrict y, ptrdiff_t ys, ptrdiff_t k0, int count,
                                       fa_real sign, fa_real m, int store, fa_partials *sum,
                                       int *ties)
 {
-    fa_term_lanes(x, mask, masked, y, ys, k0, count, sign, m, store, sum, ties);
+    fa_term_lanes(x, live_at, masked, y, ys, k0, count, sign, m, store, sum, ties);
 }
 
 FA_INLINE int fa_softmax_row(fa_strided x, fa_mask mask, int masked, fa_real *y, ptrdiff_t ys,
@@ -156,10 +190,8 @@ FA_INLINE int fa_softmax_row(fa_strided x, fa_mask mask, int masked, fa_real *y,
     int finite[FA_PARTS];
     for (int j = 0; j < FA_PARTS; j++)
         part_max[j] = -INFINITY, finite[j] = 1;
-    ptrdiff_t k0 = 0;
-    for (; k0 + FA_PARTS <= n; k0 += FA_PARTS)
-        fa_max_lanes(x, mask, masked, k0, FA_PARTS, sign, part_max, finite);
-    fa_max_lanes(x, mask, masked, k0, (int)(n - k0), sign, part_max, finite);
+    FA_FOR_LANE_GROUPS(n, mask, masked,
+                       fa_max_lanes(x, live, masked, k0, count, sign, part_max, finite))
     fa_real m = -INFINITY;
     int all_finite = 1;
     for (int j = 0; j < FA_PARTS; j++)
@@ -169,14 +201,11 @@ FA_INLINE int fa_softmax_row(fa_strided x, fa_mask mask, int masked, fa_real *y,
 
     fa_partials sum = {{0.0}, {0.0}};
     int ties[FA_PARTS] = {0};
-    if (disjoint)
-        for (k0 = 0; k0 + FA_PARTS <= n; k0 += FA_PARTS)
-            fa_term_lanes_disjoint(x, mask, masked, y, ys, k0, FA_PARTS, sign, m, !log_out, &sum,
-                                   ties);
-    else
-        for (k0 = 0; k0 + FA_PARTS <= n; k0 += FA_PARTS)
-            fa_term_lanes(x, mask, masked, y, ys, k0, FA_PARTS, sign, m, !log_out, &sum, ties);
-    fa_term_lanes(x, mask, masked, y, ys, k0, (int)(n - k0), sign, m, !log_out, &sum, ties);
+    FA_FOR_LANE_GROUPS(n, mask, masked,
+                       if (disjoint) fa_term_lanes_disjoint(x, live, masked, y, ys, k0, count, sign,
+                                                            m, !log_out, &sum, ties);
+                       else fa_term_lanes(x, live, masked, y, ys, k0, count, sign, m, !log_out,
+                                          &sum, ties))
     ptrdiff_t tie_count = 0;
     for (int j = 0; j < FA_PARTS; j++)
         tie_count += ties[j];
@@ -224,14 +253,14 @@ FA_INLINE int fa_softmax_row_of_kind(fa_strided x, fa_mask mask, int masked, fa_
 
 /* ---- backward ----------------------------------------------------------- */
 
-FA_INLINE void fa_backward_sum_lanes(fa_strided g, fa_strided y, fa_mask mask, int masked,
+FA_INLINE void fa_backward_sum_lanes(fa_strided g, fa_strided y, const int *live_at, int masked,
                                      ptrdiff_t k0, int count, int log_out, fa_partials *sum)
 {
     FA_LANE_LOOP
     for (int j = 0; j < count; j++) {
         ptrdiff_t k = k0 + j;
         fa_real gk = g.at[k * g.step], yk = y.at[k * y.step];
-        int live = FA_LIVE(mask, masked, k);
+        int live = !masked || live_at[j];
         gk = live ? gk : 0.0; /* selects in fa_real, as in fa_term_lanes */
         yk = live ? yk : 0.0;
         if (log_out) {
@@ -253,10 +282,8 @@ FA_INLINE void fa_softmax_backward_row(fa_strided g, fa_strided y, fa_mask mask,
                                        int negate)
 {
     fa_partials partials = {{0.0}, {0.0}};
-    ptrdiff_t k0 = 0;
-    for (; k0 + FA_PARTS <= n; k0 += FA_PARTS)
-        fa_backward_sum_lanes(g, y, mask, masked, k0, FA_PARTS, log_out, &partials);
-    fa_backward_sum_lanes(g, y, mask, masked, k0, (int)(n - k0), log_out, &partials);
+    FA_FOR_LANE_GROUPS(n, mask, masked,
+                       fa_backward_sum_lanes(g, y, live, masked, k0, count, log_out, &partials))
     const double sum = fa_partials_total(&partials);
     /* the sum as hi + lo in fa_real (lo = 0 in double): g - sum keeps its
      * digits where g and the sum cancel */
