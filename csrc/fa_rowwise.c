@@ -51,7 +51,12 @@ typedef struct {
     FA_LEVELED(fa_softmax_row_##T)((r).ptr[0], (r).step[0], (r).ptr[1], (r).step[1], (r).ptr[2],   \
                                    (r).step[2], (r).n, kind == FA_LOG_SOFTMAX, kind == FA_SOFTMIN)
 #define FA_VECTOR_BACKWARD_ROW_e(r, kind) 0
-#define FA_VECTOR_BACKWARD_ROW_f(r, kind) FA_VECTOR_BACKWARD_ROW(f, r, kind)
+#define FA_VECTOR_BACKWARD_ROW_f(r, kind)                                                          \
+    (kind == FA_LOG_SOFTMAX                                                                        \
+         ? FA_LEVELED(fa_log_softmax_backward_row_f32)((r).ptr[0], (r).step[0], (r).ptr[1],        \
+                                                       (r).step[1], (r).ptr[2], (r).step[2],       \
+                                                       (r).ptr[3], (r).step[3], (r).n)             \
+         : FA_VECTOR_BACKWARD_ROW(f, r, kind))
 #define FA_VECTOR_BACKWARD_ROW_d(r, kind) FA_VECTOR_BACKWARD_ROW(d, r, kind)
 #define FA_VECTOR_BACKWARD_ROW(T, r, kind)                                                         \
     FA_LEVELED(fa_softmax_backward_row_##T)((r).ptr[0], (r).step[0], (r).ptr[1], (r).step[1],      \

@@ -2,8 +2,8 @@
  * fa_softmax_rows.c -- softmax, log_softmax and softmin of one row, and
  * their backward, vectorized: the float32 and float64 rows (fa_rowwise.c
  * keeps its general path for float16, for rows whose steps are not whole
- * elements, for float32 log_softmax's backward, and, forward, for rows with
- * NaN or infinite unmasked entries or none unmasked). Any strides and masks; the loops vectorize best where the
+ * elements, and, forward, for rows with NaN or infinite unmasked entries or
+ * none unmasked). Any strides and masks; the loops vectorize best where the
  * arrays are contiguous, the rows of a C-ordered array along its last axis.
  *
  * Compiled like fa_loops.c (setup.py): with the elementwise flags, so that
@@ -21,8 +21,9 @@
  *      log_softmax = (x - m) - log1p(rest), in double.
  * Backward: the sum over unmasked entries of g y (softmax, softmin) or of g
  * (log_softmax), then softmax gx = y (g - sum), softmin its negative,
- * log_softmax gx = g - exp(y) sum (float64 only: in float, exp(y) would lose
- * the digits where that cancels), with the sum as fa_real hi + lo.
+ * log_softmax gx = g - exp(y) sum (for float32 rows in double, below: in
+ * float, exp(y) would lose the digits where that cancels), with the sum as
+ * fa_real hi + lo.
  *
  * Sums are in double (compensated in the double build) over FA_PARTS
  * partial sums, lane j taking the entries j mod FA_PARTS: the order is the
@@ -367,6 +368,75 @@ int FA_FORWARD_ROW(const char *x, ptrdiff_t x_step, const char *mask, ptrdiff_t 
     return done;
 }
 
+#ifndef FA_REAL_FLOAT
+/* ---- float32 log_softmax's backward, in double ------------------------- */
+
+/* gx = g - exp(y) sum g cancels where g ~ exp(y) sum, and exp(y) rounded
+ * to float would leave up to hundreds of ULP there: the float32 rows are
+ * computed here, in double, and rounded once. */
+typedef struct {
+    const float *at;
+    ptrdiff_t step;
+} fa_strided_f32;
+
+FA_INLINE void fa_sum_lanes_f32(fa_strided_f32 g, const int *live_at, int masked, ptrdiff_t k0,
+                                int count, fa_partials *sum)
+{
+    FA_LANE_LOOP
+    for (int j = 0; j < count; j++) {
+        float gk = g.at[(k0 + j) * g.step];
+        fa_partials_add(sum, j, (double)(!masked || live_at[j] ? gk : 0.0f));
+    }
+}
+
+FA_INLINE void fa_log_softmax_backward_row_f32(fa_strided_f32 g, fa_strided_f32 y, fa_mask mask,
+                                               int masked, float *gx, ptrdiff_t gxs, ptrdiff_t n)
+{
+    fa_partials partials = {{0.0}, {0.0}};
+    FA_FOR_LANE_GROUPS(n, mask, masked,
+                       fa_sum_lanes_f32(g, live, masked, k0, count, &partials))
+    const double sum = fa_partials_total(&partials);
+    for (ptrdiff_t k = 0; k < n; k++) {
+        double gk = g.at[k * g.step], yk = y.at[k * y.step];
+        float out = (float)fa_fma(-fa_exp(yk), sum, gk);
+        gx[k * gxs] = FA_LIVE(mask, masked, k) ? out : 0.0f;
+    }
+}
+
+static int fa_whole_f32(const char *p, ptrdiff_t step)
+{
+    return step % (ptrdiff_t)sizeof(float) == 0 && (uintptr_t)p % sizeof(float) == 0;
+}
+
+int FA_LEVELED(fa_log_softmax_backward_row_f32)(const char *g, ptrdiff_t g_step, const char *y,
+                                                ptrdiff_t y_step, const char *mask,
+                                                ptrdiff_t mask_step, char *gx, ptrdiff_t gx_step,
+                                                ptrdiff_t n)
+{
+    const ptrdiff_t size = sizeof(float);
+    if (!fa_whole_f32(g, g_step) || !fa_whole_f32(y, y_step) || !fa_whole_f32(gx, gx_step))
+        return 0;
+    if (n <= 0)
+        return 1;
+    const fa_fp_state state_before = fa_fp_state_save();
+    const fa_strided_f32 g_contiguous = {(const float *)g, 1}, y_contiguous = {(const float *)y, 1};
+    const fa_mask no_mask = {NULL, 0}, unit_mask = {(const unsigned char *)mask, 1};
+    const int contiguous = g_step == size && y_step == size && gx_step == size;
+    float *out = (float *)gx;
+    if (contiguous && mask_step == 0 && *mask != 0)
+        fa_log_softmax_backward_row_f32(g_contiguous, y_contiguous, no_mask, 0, out, 1, n);
+    else if (contiguous && mask_step == 1)
+        fa_log_softmax_backward_row_f32(g_contiguous, y_contiguous, unit_mask, 1, out, 1, n);
+    else /* a mask of step 0 here is one clear flag, or applies to strided arrays */
+        fa_log_softmax_backward_row_f32(
+            (fa_strided_f32){(const float *)g, g_step / size},
+            (fa_strided_f32){(const float *)y, y_step / size},
+            (fa_mask){(const unsigned char *)mask, mask_step}, 1, out, gx_step / size, n);
+    fa_fp_state_restore(state_before);
+    return 1;
+}
+#endif
+
 int FA_BACKWARD_ROW(const char *g, ptrdiff_t g_step, const char *y, ptrdiff_t y_step,
                     const char *mask, ptrdiff_t mask_step, char *gx, ptrdiff_t gx_step,
                     ptrdiff_t n, int log_out, int negate)
@@ -376,10 +446,7 @@ int FA_BACKWARD_ROW(const char *g, ptrdiff_t g_step, const char *y, ptrdiff_t y_
         !fa_whole_elements(gx, gx_step))
         return 0;
 #ifdef FA_REAL_FLOAT
-    /* log_softmax: g - exp(y) sum cancels where g ~ exp(y) sum, and exp(y)
-     * rounded to float would leave up to hundreds of ULP there; the general
-     * path computes it in double */
-    if (log_out)
+    if (log_out) /* fa_log_softmax_backward_row_f32 */
         return 0;
 #endif
     if (n <= 0)

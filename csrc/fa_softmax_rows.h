@@ -14,7 +14,10 @@
  *   gx_step, n, log_out, negate) writes the gradient from the output and
  *   returns 1; or returns 0 (nothing written) when a step is not whole
  *   elements, and for float32 log_softmax, which needs exp(y) in double
- *   where g - exp(y) sum cancels.
+ *   where g - exp(y) sum cancels:
+ * fa_log_softmax_backward_row_f32(g, g_step, y, y_step, mask, mask_step, gx,
+ *   gx_step, n) is that one, float32 arrays computed in double (compiled in
+ *   the double build); the same returns.
  */
 #ifndef FA_SOFTMAX_ROWS_H
 #define FA_SOFTMAX_ROWS_H
@@ -34,5 +37,9 @@
 FA_SOFTMAX_ROW_DECLARATIONS(f)
 FA_SOFTMAX_ROW_DECLARATIONS(d)
 #undef FA_SOFTMAX_ROW_DECLARATIONS
+int FA_LEVELED(fa_log_softmax_backward_row_f32)(const char *g, ptrdiff_t g_step, const char *y,
+                                                ptrdiff_t y_step, const char *mask,
+                                                ptrdiff_t mask_step, char *gx, ptrdiff_t gx_step,
+                                                ptrdiff_t n);
 
 #endif /* FA_SOFTMAX_ROWS_H */
