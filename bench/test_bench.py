@@ -3,8 +3,8 @@
 Every activation (gelu once per ``approximate`` choice) x operation (forward,
 value_and_grad, backward) x dtype x size x implementation (fastact, the NumPy
 reference, and SciPy, numexpr and PyTorch where installed and where they have
-the function; the others are skipped). The row-wise functions run forward on
-rows of 1024. Not part of the default test run::
+the function; the others are skipped). The row-wise functions run forward and
+backward on rows of 1024. Not part of the default test run::
 
     pytest bench --benchmark-group-by=param:name             # implementations side by side
     pytest bench --sizes all --dtypes float32 float64        # the full matrix (hours)
@@ -58,27 +58,17 @@ def test_bench(benchmark, name: str, impl: str, op: str, dtype: str, size: int) 
 
 @pytest.mark.parametrize("impl", ["fastact", "reference", "scipy", "torch"])
 @pytest.mark.parametrize("name", registry.rowwise_names())
-def test_bench_rowwise(benchmark, name: str, impl: str, dtype: str, size: int) -> None:
+def test_bench_rowwise(benchmark, name: str, impl: str, op: str, dtype: str, size: int) -> None:
     x = make_input(size, np.dtype(dtype))
     rows = x[: x.size // ROW_LENGTH * ROW_LENGTH].reshape(-1, ROW_LENGTH)
-    params = [p.example for p in registry.get(name).params]
-    if impl in ("fastact", "reference"):
-        f = getattr(__import__("fastact") if impl == "fastact" else reference, name)
-        run = lambda: f(rows, *params)  # noqa: E731
-    elif impl == "scipy" and name in ("softmax", "log_softmax"):
-        sp = pytest.importorskip("scipy.special")
-        run = lambda: getattr(sp, name)(rows, axis=-1)  # noqa: E731
-    elif impl == "torch" and name in _peers.TORCH_ROWWISE:
-        torch = pytest.importorskip("torch")
-        rt = torch.from_numpy(rows.copy())
-        run = lambda: _peers.TORCH_ROWWISE[name](torch, rt)  # noqa: E731
-    else:
-        pytest.skip(f"{impl} has no {name}")
-    benchmark.group = f"{name} rows of {ROW_LENGTH}, {size} {dtype}"
-    benchmark.extra_info.update(activation=name, impl=impl, size=rows.size, dtype=dtype)
+    run = _peers.rowwise_peers(name, op, rows).get(impl)
+    if run is None:
+        pytest.skip(f"{impl} has no {op} of {name} here (not installed, or no such function)")
+    benchmark.group = f"{name} {op}, rows of {ROW_LENGTH}, {size} {dtype}"
+    benchmark.extra_info.update(activation=name, impl=impl, op=op, size=rows.size, dtype=dtype)
 
     got = _peers.to_numpy(benchmark(run))
 
-    want = getattr(reference, name)(rows, *params)
+    want = _peers.rowwise_peers(name, op, rows)["reference"]()
     assert got.shape == want.shape and got.dtype == rows.dtype
     np.testing.assert_allclose(got, want, rtol=1e-3, atol=1e-5)

@@ -1,7 +1,7 @@
 """``python -m fastact bench``: fastact against its peers, as one table per size, dtype and op.
 
-For every activation (and the row-wise functions, forward only, on rows of
-``ROW_LENGTH``): nanoseconds per element for fastact, then fastact's time as a
+For every activation (and the row-wise functions, forward and backward, on rows
+of ``ROW_LENGTH``): nanoseconds per element for fastact, then fastact's time as a
 fraction of each installed peer's (NumPy reference, SciPy, numexpr, PyTorch;
 ``0.25`` means fastact takes a quarter of the peer's time), the fraction of
 the fastest peer, and the share of the memory roofline fastact reaches.
@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 import fastact
-from fastact import _peers, reference, registry
+from fastact import _peers, registry
 from fastact.__main__ import cpu_model, markdown_table  # the main job's helpers
 from fastact._config import config as fastact_config
 from fastact._peers import Case
@@ -132,21 +132,11 @@ def measure(case: Case, op: str, x: np.ndarray, g: np.ndarray, repeat: int,
     return times, moved / bandwidth / with_out, wrong
 
 
-def measure_rowwise(name: str, x: np.ndarray, repeat: int) -> dict[str, float]:
-    """Seconds per forward call on rows of ROW_LENGTH for fastact and its row-wise peers."""
+def measure_rowwise(name: str, op: str, x: np.ndarray, repeat: int) -> dict[str, float]:
+    """Seconds per call of ``op`` (forward or backward) on rows of ROW_LENGTH for fastact
+    and its row-wise peers."""
     rows = x[: x.size // ROW_LENGTH * ROW_LENGTH].reshape(-1, ROW_LENGTH)
-    params = [p.example for p in registry.get(name).params]
-    runs: dict[str, Callable[[], Any]] = {
-        "fastact": lambda: getattr(fastact, name)(rows, *params),
-        "reference": lambda: getattr(reference, name)(rows, *params),
-    }
-    sp = _peers.optional("scipy.special")
-    if sp is not None and name in ("softmax", "log_softmax"):
-        runs["scipy"] = lambda: getattr(sp, name)(rows, axis=-1)
-    torch = _peers.optional("torch")
-    if torch is not None and name in _peers.TORCH_ROWWISE:
-        rt = torch.from_numpy(rows.copy())
-        runs["torch"] = lambda: _peers.TORCH_ROWWISE[name](torch, rt)
+    runs = _peers.rowwise_peers(name, op, rows)
     return {impl: best_time(run, repeat) for impl, run in runs.items()}
 
 
@@ -173,11 +163,11 @@ def run_table(size: int, dtype: np.dtype, op: str, only: list[str] | None, repea
                      _ratio(fast, min(peer_times, default=None)), f"{100 * roofline:.0f}"])
         notes += [f"{case.label}: {p} disagrees with fastact (left out of the fastest)"
                   for p in sorted(wrong)]
-    if op == "forward":
+    if op in ("forward", "backward"):
         for name in registry.rowwise_names():
             if only and name not in only:
                 continue
-            times = measure_rowwise(name, x, repeat)
+            times = measure_rowwise(name, op, x, repeat)
             fast = times["fastact"]
             rows.append([f"{name} (rows of {ROW_LENGTH})", f"{fast * 1e9 / size:.2f}",
                          *(_ratio(fast, times.get(p)) for p in peers),
@@ -185,7 +175,7 @@ def run_table(size: int, dtype: np.dtype, op: str, only: list[str] | None, repea
                                           default=None)), "-"])
     heading = (f"### {op}, {size:,} {dtype.name} elements "
                f"(copy bandwidth {bandwidth / 1e9:.1f} GB/s)\n\n")
-    if not rows:  # e.g. --only softmax with --ops backward: row-wise functions time forward only
+    if not rows:  # e.g. --only softmax with --ops value_and_grad: row-wise ones have none
         return heading + f"(none of the functions selected is timed for {op})"
     return heading + markdown_table(rows, columns) + ("\n\n" + "\n".join(notes) if notes else "")
 

@@ -250,6 +250,41 @@ TORCH_ROWWISE: dict[str, Callable[[Any, Any], Any]] = {
     "glu": lambda t, x: t.nn.functional.glu(x, dim=-1),
 }
 """Row-wise functions along the last axis."""
+TORCH_ROWWISE_BACKWARD: dict[str, Callable[[Any, Any, Any], Any]] = {
+    "softmax": lambda t, g, y: t.ops.aten._softmax_backward_data(g, y, -1, y.dtype),
+    "log_softmax": lambda t, g, y: t.ops.aten._log_softmax_backward_data(g, y, -1, y.dtype),
+}
+"""Row-wise backward from the output, as PyTorch's autograd calls it (its softmin has
+no backward of its own)."""
+
+
+def rowwise_peers(name: str, op: str, rows: np.ndarray) -> dict[str, Runner]:
+    """Zero-argument callables for a row-wise function on ``rows`` (along the last axis),
+    by implementation: fastact, the NumPy reference, and SciPy and PyTorch where they have
+    it. ``op`` is ``forward``, or ``backward`` (from the output, or from the input where the
+    registry says so)."""
+    params = [p.example for p in registry.get(name).params]
+    fast, ref = getattr(fastact, name), getattr(reference, name)
+    sp, torch = optional("scipy.special"), optional("torch")
+    if op == "forward":
+        runs = {"fastact": lambda: fast(rows, *params), "reference": lambda: ref(rows, *params)}
+        if sp is not None and name in ("softmax", "log_softmax"):
+            runs["scipy"] = lambda: getattr(sp, name)(rows, axis=-1)
+        if torch is not None and name in TORCH_ROWWISE:
+            rt = torch.from_numpy(rows.copy())
+            runs["torch"] = lambda: TORCH_ROWWISE[name](torch, rt)
+        return runs
+    y = fast(rows, *params)
+    g = np.resize(np.linspace(-1.0, 1.0, 7, dtype=rows.dtype), y.shape)
+    arg = rows if registry.get(name).backward_from == "input" else y
+    runs = {"fastact": lambda: fast.backward(g, arg, *params),
+            "reference": lambda: ref.backward(g, arg, *params)}
+    if torch is not None and name in TORCH_ROWWISE_BACKWARD:
+        gt, yt = torch.from_numpy(g), torch.from_numpy(y)
+        runs["torch"] = lambda: TORCH_ROWWISE_BACKWARD[name](torch, gt, yt)
+    return runs
+
+
 TORCH_BUILT_IN = {"hard_sigmoid": {"slope": 1 / 6, "offset": 0.5},
                   "hard_swish": {"slope": 1 / 6, "offset": 0.5}}
 """Parameter values PyTorch's function has built in; a case must use the same."""

@@ -26,12 +26,20 @@ def test_bench_table_has_a_row_per_function(capsys):
     assert "| relu " in out and "| log_softmax (rows of 1024)" in out
 
 
-def test_bench_op_with_nothing_to_time_says_so(capsys):
-    # the row-wise functions are timed forward only: an empty table, not a crash
+def test_bench_times_row_wise_backward(capsys):
     argv = ["bench", "--sizes", "1K", "--ops", "backward", "--repeat", "1", "--threads", "1",
-            "--only", "softmax"]
+            "--only", "log_softmax", "glu"]
     assert cli.main(argv) == 0
-    assert "none of the functions selected is timed for backward" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "| log_softmax (rows of 1024)" in out and "| glu (rows of 1024)" in out
+
+
+def test_bench_op_with_nothing_to_time_says_so(capsys):
+    # the row-wise functions have no value_and_grad: an empty table, not a crash
+    argv = ["bench", "--sizes", "1K", "--ops", "value_and_grad", "--repeat", "1", "--threads",
+            "1", "--only", "softmax"]
+    assert cli.main(argv) == 0
+    assert "none of the functions selected is timed for value_and_grad" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("argv", [["--only", "no_such"], ["bench", "--only", "no_such"],
