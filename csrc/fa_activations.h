@@ -301,7 +301,7 @@ FA_INLINE fa_real fa_act_sparse_plus_from_output(fa_real y, const fa_real *p)
 FA_INLINE fa_real fa_act_sigmoid(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     (void)p, (void)rare;
-    fa_real e = fa_exp(-fabs(x));
+    fa_real e = fa_exp_nonpos(-fabs(x));
     fa_real den = 1.0 + e;
     *d = e / (den * den);
     return (x >= 0.0 ? 1.0 : e) / den; /* one division, not two and a select */
@@ -315,7 +315,7 @@ FA_INLINE fa_real fa_act_sigmoid_from_output(fa_real y, const fa_real *p)
 FA_INLINE fa_real fa_act_log_sigmoid(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     (void)p, (void)rare;
-    fa_real e = fa_exp(-fabs(x));
+    fa_real e = fa_exp_nonpos(-fabs(x));
     fa_real den = 1.0 + e;
     *d = (x >= 0.0 ? e : 1.0) / den; /* sigmoid(-x) */
     return (x < 0.0 ? x : 0.0) - fa_log1p(e);
@@ -402,7 +402,7 @@ FA_INLINE fa_real fa_act_softplus(fa_real x, const fa_real *p, fa_real *d, int *
     fa_real beta = p[0];
     fa_dd t = fa_scaled_arg(beta, x);
     int pos = t.hi >= 0.0;
-    fa_real e = fa_exp_dd(pos ? fa_dd_neg(t) : t);
+    fa_real e = fa_exp_dd_nonpos(pos ? fa_dd_neg(t) : t);
     fa_real den = 1.0 + e;
     *d = (pos ? 1.0 : e) / den;
     if (t.hi < FA_DEEP_TAIL) /* log1p(exp(t)) = exp(t), subnormal: divide first */
@@ -420,7 +420,7 @@ FA_INLINE fa_real fa_act_mish(fa_real x, const fa_real *p, fa_real *d, int *rare
 {
     (void)p;
     fa_real xc = fa_clamp(x, -FA_SATURATE, FA_SATURATE);
-    fa_real e = fa_exp(-fabs(xc));
+    fa_real e = fa_exp_nonpos(-fabs(xc));
     fa_real t, plain;
     if (xc <= 0.0) {
         fa_real n = e * (e + 2.0);
@@ -488,11 +488,11 @@ FA_INLINE fa_real fa_act_gelu_erf(fa_real x, const fa_real *p, fa_real *d, int *
     (void)p;
     fa_real xc = fa_clamp(x, -FA_GELU_SATURATE, FA_GELU_SATURATE);
     fa_dd z = fa_dd_mul_d(fa_dd_make(-FA_INV_SQRT2_HI, -FA_INV_SQRT2_LO), xc);
-    fa_real slope = FA_2_OVER_SQRT_PI_HI * fa_exp(-z.hi * z.hi);
+    fa_real slope = FA_2_OVER_SQRT_PI_HI * fa_exp_nonpos(-z.hi * z.hi);
     fa_real half_erfc = 0.5 * fa_erfc(z.hi), correction = -0.5 * z.lo * slope;
     fa_real cdf = half_erfc + correction;
     fa_dd x2 = fa_two_prod(xc, xc);
-    fa_real pdf = fa_exp_dd(fa_dd_make(-0.5 * x2.hi, -0.5 * x2.lo)) * FA_INV_SQRT_2PI_HI;
+    fa_real pdf = fa_exp_dd_nonpos(fa_dd_make(-0.5 * x2.hi, -0.5 * x2.lo)) * FA_INV_SQRT_2PI_HI;
     if (xc < FA_GELU_ERF_DEEP) {
         /* Phi(x) subnormal: Phi(x) = phi(x)/|x| S, S = sum (-1)^k (2k-1)!!/x^2k,
          * so x Phi(x) = -phi(x) S and f'(x) = phi(x) (x + S/|x|), each with phi

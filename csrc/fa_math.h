@@ -339,12 +339,21 @@ FA_INLINE fa_real fa_exp_parts_nonpos(fa_real x, fa_int *k)
     return fa_expm1_reduced(fa_exp_reduce(fa_max(x, FA_EXP_LOW), k));
 }
 
-/* fa_mul_exp_dd for t.hi <= 0 (or -inf with any lo): one clamp fewer. */
+/* fa_mul_exp_dd, fa_exp_dd and fa_exp for arguments <= 0 (or NaN; t.hi
+ * -inf with any lo), bitwise the same there, with one clamp fewer: every
+ * exponential of the kernels but softmax's backward takes such arguments. */
 FA_INLINE fa_real fa_mul_exp_dd_nonpos(fa_real a, fa_dd t)
 {
     fa_int k;
     fa_real q = fa_exp_parts_nonpos(t.hi, &k);
     return fa_mul_exp_parts(a, t, q, k);
+}
+FA_INLINE fa_real fa_exp_dd_nonpos(fa_dd t) { return fa_mul_exp_dd_nonpos(1.0, t); }
+FA_INLINE fa_real fa_exp_nonpos(fa_real x)
+{
+    fa_int k;
+    fa_real q = fa_exp_parts_nonpos(x, &k);
+    return fa_scale_pow2(1.0 + q, k);
 }
 
 /* e^(hi + lo), returned (bitwise fa_exp_dd), and e^hi - 1, in *em1
@@ -371,7 +380,7 @@ FA_INLINE fa_real fa_mul_exp_deep(fa_real a, fa_dd t)
 {
     if (t.hi > FA_EXP_NORMAL)
         return a * fa_exp_dd(t);
-    fa_real h = fa_exp_dd(fa_dd_make(0.5 * t.hi, 0.5 * t.lo));
+    fa_real h = fa_exp_dd_nonpos(fa_dd_make(0.5 * t.hi, 0.5 * t.lo));
     return (a * h) * h;
 }
 
@@ -383,7 +392,7 @@ FA_INLINE fa_real fa_mul_exp_deep(fa_real a, fa_dd t)
 FA_INLINE fa_real fa_sigmoid_dd(fa_dd t, fa_real *one_minus)
 {
     int pos = t.hi >= 0.0;
-    fa_real e = fa_exp_dd(pos ? fa_dd_neg(t) : t); /* exp(-|t|) */
+    fa_real e = fa_exp_dd_nonpos(pos ? fa_dd_neg(t) : t); /* exp(-|t|) */
     fa_real den = 1.0 + e;
     /* the numerator selected, not the quotient: one division each */
     *one_minus = (pos ? e : 1.0) / den;
@@ -413,7 +422,7 @@ FA_INLINE fa_real fa_erfc(fa_real z)
     fa_dd square = fa_two_prod(ac, ac);
     fa_real quotient = r / one_plus.hi;
     fa_real t_r = fa_fma(-quotient, one_plus.lo / one_plus.hi, quotient); /* r / (1 + a) */
-    fa_real large = a > 28.5 ? 0.0 : fa_mul_exp_dd(t_r, fa_dd_make(-square.hi, -square.lo));
+    fa_real large = a > 28.5 ? 0.0 : fa_mul_exp_dd_nonpos(t_r, fa_dd_make(-square.hi, -square.lo));
     fa_real signed_large = z < 0.0 ? 2.0 - large : large;
     return a <= 0.5 ? small : signed_large;
 }
