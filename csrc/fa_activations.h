@@ -379,13 +379,17 @@ FA_INLINE fa_real fa_act_silu(fa_real x, const fa_real *p, fa_real *d, int *rare
 }
 
 /* beta x as a double-double, with x first clamped where beta x would
- * overflow: the functions using it saturate long before (no overflow flag). */
+ * overflow: the functions using it saturate long before (no overflow flag).
+ * 0 x = +0, also at x = +-inf. The tests of beta are bit masks (fa_pick):
+ * where an early return for beta = 0 made the loops' rare-branch flag a
+ * select on beta, GCC 12 left softplus' grad and backward loops scalar. */
 FA_INLINE fa_dd fa_scaled_arg(fa_real beta, fa_real x)
 {
-    fa_real limit = fabs(beta) > 1.0 ? FA_SCALED_LIMIT / fabs(beta) : INFINITY;
-    if (beta == 0.0) /* 0 x = 0, also at x = +-inf */
-        return fa_dd_make(0.0, 0.0);
-    return fa_two_prod(beta, fa_clamp(x, -limit, limit));
+    int zero = beta == 0.0;
+    fa_real limit = fa_pick(zero, 0.0,
+                            fa_pick(fabs(beta) > 1.0, FA_SCALED_LIMIT / fabs(beta), INFINITY));
+    fa_dd t = fa_two_prod(beta, fa_clamp(x, -limit, limit));
+    return fa_dd_make(fa_pick(zero, 0.0, t.hi), fa_pick(zero, 0.0, t.lo));
 }
 
 /* p = {beta}: x sigmoid(beta x); swish'(x) = silu'(beta x). */
