@@ -28,6 +28,7 @@
 #define FA_ACTIVATIONS_H
 
 #include "fa_constants.h"
+#include "fa_loops.h"
 #include "fa_math.h"
 #include "fa_series.h"
 
@@ -626,6 +627,48 @@ FA_INLINE fa_real fa_act_squareplus_from_output(fa_real y, const fa_real *p)
     if (qb == 0.0) /* b = 0: squareplus is relu */
         return y > 0.0 ? 1.0 : 0.0;
     return y >= 1.0 ? 1.0 / (1.0 + (qb / y) / y) : y * (y / fa_fma(y, y, qb));
+}
+
+/* ---- glu's gate ---------------------------------------------------------
+ *
+ * glu(x) = a sigmoid(b) on the halves (a, b) of x along an axis, and its
+ * backward (g, a, b) -> (g sigmoid(b), g a sigmoid'(b)): elementwise over the
+ * halves, in the loops of fa_loops.c (FA_BODY_gate, FA_BODY_gate_backward),
+ * b in the role of x. Where sigmoid(b) (b < FA_DEEP_TAIL) or sigmoid'(b)
+ * (|b| > -FA_DEEP_TAIL) is subnormal or zero, a rare branch computes the
+ * element in double (fa_glu_tail, fa_glu_backward_tail: the double build's,
+ * for float too), applying those factors as exponentials: a = 1e300 still
+ * gets its 1e-135, a = inf stays inf, and g a is formed where float would
+ * overflow. */
+double FA_LEVELED(fa_glu_tail)(double a, double b);
+double FA_LEVELED(fa_glu_backward_tail)(double g, double a, double b, double *gb);
+
+FA_INLINE fa_real fa_gate_glu(fa_real a, fa_real b, int *rare)
+{
+    fa_real d, s = fa_act_sigmoid(b, NULL, &d, NULL);
+    if (b < FA_DEEP_TAIL)
+        return FA_RARE(rare, (fa_real)FA_LEVELED(fa_glu_tail)(a, b));
+    return a * s; /* s > 0: a = +-inf stays infinite */
+}
+
+FA_INLINE fa_real fa_glu_backward_in_double(fa_real g, fa_real a, fa_real b, fa_real *gb)
+{
+    double tail_gb, ga = FA_LEVELED(fa_glu_backward_tail)(g, a, b, &tail_gb);
+    *gb = (fa_real)tail_gb;
+    return (fa_real)ga;
+}
+
+/* Returns g sigmoid(b), stores g a sigmoid'(b) in *gb: a sigmoid'(b) <= a/4
+ * first, so the product overflows only where the result does. */
+FA_INLINE fa_real fa_gate_glu_backward(fa_real g, fa_real a, fa_real b, fa_real *gb, int *rare)
+{
+    fa_real d, s = fa_act_sigmoid(b, NULL, &d, NULL);
+    if (fabs(b) > -FA_DEEP_TAIL) {
+        *gb = 0.0; /* the first pass's placeholder */
+        return FA_RARE(rare, fa_glu_backward_in_double(g, a, b, gb));
+    }
+    *gb = g * (a * d);
+    return g * s;
 }
 
 #endif /* FA_ACTIVATIONS_H */

@@ -15,6 +15,11 @@
  *   NAME_backward_from_output  (g, y, params...)   -> g f'(x)                 (from_output)
  * float16 is widened to float on load and rounded once on store. Any
  * strides; OpenMP splits long loops statically.
+ *
+ * glu's gate, elementwise over the halves (a, b) of x (registered as
+ * gufuncs by fa_rowwise.c, which reshapes nothing: the halves are views):
+ *   glu_gate                   (a, b)              -> a sigmoid(b)
+ *   glu_gate_backward          (g, a, b)           -> g sigmoid(b), g a sigmoid'(b)
  */
 #include "fa_activations.h"
 #include "fa_costs.h"
@@ -144,6 +149,24 @@
               FA_OUT(MODE, T, 2, NP, 2 + (NP),                                                     \
                      g * FA_RESULT(CHECKED, y, fa_act_##NAME##_from_output(FA_ARG(CHECKED, y), p))))
 
+/* glu's gate (fa_activations.h): b plays x, a (and g) are arrays like it. */
+#define FA_BODY_gate(NAME, NP, T, MODE, RARE, CHECKED)                                             \
+    FA_PARAMS(MODE, T, 2, NP)                                                                      \
+    fa_real a = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1);                             \
+    finite &= fa_isfinite(a) & fa_isfinite(x);                                                     \
+    fa_real y = fa_gate_##NAME(a, FA_ARG(CHECKED, x), RARE);                                       \
+    FA_NOTE_1(CHECKED, x, FA_OUT(MODE, T, 2, NP, 2, FA_RESULT(CHECKED, x, y)))
+
+#define FA_BODY_gate_backward(NAME, NP, T, MODE, RARE, CHECKED)                                    \
+    FA_PARAMS(MODE, T, 3, NP)                                                                      \
+    fa_real g = FA_IN(MODE, T, 3, NP, 0), a = FA_IN(MODE, T, 3, NP, 1);                             \
+    fa_real x = FA_IN(MODE, T, 3, NP, 2), gb;                                                       \
+    finite &= fa_isfinite(g) & fa_isfinite(a) & fa_isfinite(x);                                    \
+    fa_real ga = fa_gate_##NAME##_backward(g, a, FA_ARG(CHECKED, x), &gb, RARE);                  \
+    fa_real stored_ga = FA_OUT(MODE, T, 3, NP, 3, FA_RESULT(CHECKED, x, ga));                       \
+    fa_real stored_gb = FA_OUT(MODE, T, 3, NP, 4, FA_RESULT_ALT(CHECKED, x, gb));                   \
+    FA_NOTE_2(CHECKED, x, stored_ga, stored_gb)
+
 /* ---- loops ------------------------------------------------------------ */
 
 /* Index of the first parameter, and the number of arguments, per operation. */
@@ -153,12 +176,16 @@
 #define FA_FIRST_backward 2
 #define FA_FIRST_backward_param 2
 #define FA_FIRST_backward_from_output 2
+#define FA_FIRST_gate 2
+#define FA_FIRST_gate_backward 3
 #define FA_NOUT_forward 1
 #define FA_NOUT_grad 1
 #define FA_NOUT_value_and_grad 2
 #define FA_NOUT_backward 1
 #define FA_NOUT_backward_param 2
 #define FA_NOUT_backward_from_output 1
+#define FA_NOUT_gate 1
+#define FA_NOUT_gate_backward 2
 
 /* Unit steps for the arrays, step 0 for the parameters (scalars broadcast). */
 static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first, int np,
@@ -308,6 +335,38 @@ static int fa_partial_overlap(char *const *args, const ptrdiff_t *steps, int nin
     FA_IF(FROM_OUTPUT, FA_LOOPS(NAME, NP, backward_from_output))
 #include "fa_activations.def"
 #undef FA_ACTIVATION
+FA_LOOPS(glu, 0, gate)
+FA_LOOPS(glu, 0, gate_backward)
+
+#ifndef FA_REAL_FLOAT
+/* glu in double where sigmoid(b) or sigmoid'(b) is subnormal or zero, for
+ * every dtype (fa_gate_glu): there c e^t applies e^t (t <= 0) with one
+ * rounding in the subnormal range (fa_mul_exp_deep), never NaN from
+ * inf * 0: an infinite c times a positive e^t stays infinite, and
+ * e^-inf = 0 gives a signed zero (NaN only for a NaN c). */
+static double fa_scale_by_exp(double c, double t)
+{
+    if (t == -INFINITY)
+        return fa_isnan(c) ? c : copysign(0.0, c);
+    if (isinf(c))
+        return c;
+    return fa_mul_exp_deep(c, fa_dd_make(t, 0.0));
+}
+
+double FA_LEVELED(fa_glu_tail)(double a, double b)
+{
+    double one_minus;
+    return b < FA_DEEP_TAIL ? fa_scale_by_exp(a, b) : a * fa_sigmoid_sd(b, &one_minus);
+}
+
+double FA_LEVELED(fa_glu_backward_tail)(double g, double a, double b, double *gb)
+{
+    double one_minus, s = fa_sigmoid_sd(b, &one_minus);
+    double ga = g * a; /* times sigmoid'(b) = s (1 - s) */
+    *gb = fabs(b) > -FA_DEEP_TAIL ? fa_scale_by_exp(ga, -fabs(b)) : ga * (s * one_minus);
+    return b < FA_DEEP_TAIL ? fa_scale_by_exp(g, b) : g * s;
+}
+#endif
 
 /* ---- the table ----------------------------------------------------------- */
 #ifndef FA_REAL_FLOAT

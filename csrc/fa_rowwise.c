@@ -12,8 +12,9 @@
  * threads: results do not depend on the thread count.
  * float32 and float64 rows take the vectorized form of the same algorithm
  * instead (fa_softmax_rows.c), but for rows with NaN or infinite entries
- * (forward), rows with nothing unmasked, steps of partial elements, and
- * float32 log_softmax's backward.
+ * (forward), rows with nothing unmasked, and steps of partial elements.
+ * Then maxout and sparsemax, and the table of every gufunc, glu's among
+ * them (its loops are elementwise: fa_loops.c).
  */
 #include "fa_costs.h"
 #include "fa_loop_util.h"
@@ -188,55 +189,7 @@ FA_ROW_LOOPS(e)
 FA_ROW_LOOPS(f)
 FA_ROW_LOOPS(d)
 
-/* ---- glu, maxout, sparsemax ------------------------------------------- */
-
-/* c * exp(t) for t <= 0, with one rounding in the subnormal range
- * (fa_mul_exp_deep). Limits, never NaN from inf * 0: an infinite c times a
- * positive exp(t) stays infinite; exp(-inf) is exactly 0, so the product is
- * a signed zero (NaN only if c is NaN). */
-FA_INLINE double fa_scale_by_exp(double c, double t)
-{
-    if (t == -INFINITY)
-        return fa_isnan(c) ? c : copysign(0.0, c);
-    if (isinf(c))
-        return c;
-    return fa_mul_exp_deep(c, fa_dd_make(t, 0.0));
-}
-
-/* a * b, with 0 * inf the NaN IEEE gives but without raising the invalid flag */
-FA_INLINE double fa_mul_quiet(double a, double b)
-{
-    int indeterminate = (a == 0.0 && isinf(b)) || (isinf(a) && b == 0.0);
-    return indeterminate ? NAN : a * b;
-}
-
-/* glu on the two halves a, b (elementwise, "(),()->()"): a sigmoid(b), and
- * the backward (g, a, b) -> (g sigmoid(b), g a sigmoid'(b)). Where sigmoid(b)
- * (b < -700) or sigmoid'(b) = e^-|b| / (1 + e^-|b|)^2 (|b| > 700) are
- * subnormal or zero they are applied as exponentials, so a = 1e300 still
- * gets its 1e-135 and a = inf stays inf. A NaN b never meets a comparison
- * (the invalid flag); NaN in a propagates. */
-FA_INLINE double fa_glu(double a, double b)
-{
-    if (fa_isnan(b))
-        return b;
-    if (b < FA_DEEP_TAIL)
-        return fa_scale_by_exp(a, b);
-    double oms;
-    return a * fa_sigmoid_sd(b, &oms); /* sigmoid(b) > 0 here */
-}
-
-FA_INLINE void fa_glu_backward(double g, double a, double b, double *ga, double *gb)
-{
-    if (fa_isnan(b)) {
-        *ga = *gb = b;
-        return;
-    }
-    double oms, s = fa_sigmoid_sd(b, &oms);
-    *ga = b < FA_DEEP_TAIL ? fa_scale_by_exp(g, b) : g * s;
-    double ga_ = fa_mul_quiet(g, a); /* times sigmoid'(b) */
-    *gb = fabs(b) > -FA_DEEP_TAIL ? fa_scale_by_exp(ga_, -fabs(b)) : ga_ * (s * oms);
-}
+/* ---- maxout, sparsemax ------------------------------------------------ */
 
 /* The maximum of a row, NaN if it holds one; *arg = the first arg-max (or NaN). */
 #define FA_ROW_MAX(T)                                                                              \
@@ -297,21 +250,6 @@ FA_INLINE void fa_glu_backward(double g, double a, double b, double *ga, double 
 #define FA_GROUP_ROWS(T)                                                                           \
     FA_ROW_MAX(T)                                                                                  \
     FA_SPARSEMAX_TAU(T)                                                                            \
-    static void fa_glu_element_##T(char **args, const ptrdiff_t *steps, ptrdiff_t i)               \
-    {                                                                                              \
-        double a = FA_LOAD_##T(args[0] + i * steps[0]);                                            \
-        double b = FA_LOAD_##T(args[1] + i * steps[1]);                                            \
-        FA_STORE_##T(args[2] + i * steps[2], fa_glu(a, b));                                        \
-    }                                                                                              \
-    static void fa_glu_backward_element_##T(char **args, const ptrdiff_t *steps, ptrdiff_t i)      \
-    {                                                                                              \
-        double ga, gb;                                                                             \
-        double g = FA_LOAD_##T(args[0] + i * steps[0]);                                            \
-        double a = FA_LOAD_##T(args[1] + i * steps[1]);                                            \
-        fa_glu_backward(g, a, FA_LOAD_##T(args[2] + i * steps[2]), &ga, &gb);                      \
-        FA_STORE_##T(args[3] + i * steps[3], ga);                                                  \
-        FA_STORE_##T(args[4] + i * steps[4], gb);                                                  \
-    }                                                                                              \
     static void fa_maxout_row_##T(fa_row r)                                                        \
     {                                                                                              \
         ptrdiff_t arg;                                                                             \
@@ -372,18 +310,6 @@ FA_INLINE void fa_glu_backward(double g, double a, double b, double *ga, double 
 
 #define FA_GROUP_LOOPS(T)                                                                          \
     FA_GROUP_ROWS(T)                                                                               \
-    static void fa_gloop_glu_##T(char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,       \
-                                 void *data)                                                       \
-    {                                                                                              \
-        (void)data;                                                                                \
-        FA_FOR_EACH(dims[0], fa_cost_glu * dims[0], fa_glu_element_##T(args, steps, i);)           \
-    }                                                                                              \
-    static void fa_gloop_glu_backward_##T(char **args, const ptrdiff_t *dims,                      \
-                                          const ptrdiff_t *steps, void *data)                      \
-    {                                                                                              \
-        (void)data;                                                                                \
-        FA_FOR_EACH(dims[0], fa_cost_glu * dims[0], fa_glu_backward_element_##T(args, steps, i);)  \
-    }                                                                                              \
     static void fa_gloop_maxout_##T(char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,    \
                                     void *data)                                                    \
     {                                                                                              \
@@ -443,14 +369,26 @@ FA_GROUP_LOOPS(d)
 #define FA_SPEC2(NAME, DOC, SIG, NIN, NOUT, TYPES)                                                 \
     {#NAME, DOC, SIG, NIN, NOUT, TYPES, {fa_gloop_##NAME##_e, fa_gloop_##NAME##_f, fa_gloop_##NAME##_d}, 0},
 
+/* glu's loops are elementwise, generated with the others in fa_loops.c */
+#define FA_DECLARE_LOOPS(LOOP)                                                                     \
+    void FA_LEVELED(LOOP##_e)(char **, const ptrdiff_t *, const ptrdiff_t *, void *);              \
+    void FA_LEVELED(LOOP##_f)(char **, const ptrdiff_t *, const ptrdiff_t *, void *);              \
+    void FA_LEVELED(LOOP##_d)(char **, const ptrdiff_t *, const ptrdiff_t *, void *);
+FA_DECLARE_LOOPS(fa_loop_glu_gate)
+FA_DECLARE_LOOPS(fa_loop_glu_gate_backward)
+#define FA_SPEC_LOOPS(NAME, DOC, SIG, NIN, NOUT, TYPES, LOOP)                                      \
+    {#NAME, DOC, SIG, NIN, NOUT, TYPES,                                                            \
+     {FA_LEVELED(LOOP##_e), FA_LEVELED(LOOP##_f), FA_LEVELED(LOOP##_d)}, 0},
+
 const fa_gufunc_spec FA_LEVELED(fa_gufunc_specs)[] = {
     FA_GUFUNC(softmax, "softmax(x, mask): exp(x - max) / sum, along the core axis.", FA_SOFTMAX)
     FA_GUFUNC(log_softmax, "log_softmax(x, mask): x - max - log(sum exp(x - max)).",
               FA_LOG_SOFTMAX)
     FA_GUFUNC(softmin, "softmin(x, mask): softmax(-x).", FA_SOFTMIN)
-    FA_SPEC2(glu, "glu(a, b): a sigmoid(b), on the two halves of x.", "(),()->()", 2, 1, "fff")
-    FA_SPEC2(glu_backward, "glu_backward(g, a, b): (g sigmoid(b), g a sigmoid'(b)).",
-             "(),(),()->(),()", 3, 2, "fffff")
+    FA_SPEC_LOOPS(glu, "glu(a, b): a sigmoid(b), on the two halves of x.", "(),()->()", 2, 1,
+                  "fff", fa_loop_glu_gate)
+    FA_SPEC_LOOPS(glu_backward, "glu_backward(g, a, b): (g sigmoid(b), g a sigmoid'(b)).",
+                  "(),(),()->(),()", 3, 2, "fffff", fa_loop_glu_gate_backward)
     FA_SPEC2(maxout, "maxout(group): the maximum of a group of pieces.", "(p)->()", 1, 1, "ff")
     FA_SPEC2(maxout_backward, "maxout_backward(g, group): g to the first arg-max.",
              "(),(p)->(p)", 2, 1, "fff")

@@ -253,9 +253,10 @@ TORCH_ROWWISE: dict[str, Callable[[Any, Any], Any]] = {
 TORCH_ROWWISE_BACKWARD: dict[str, Callable[[Any, Any, Any], Any]] = {
     "softmax": lambda t, g, y: t.ops.aten._softmax_backward_data(g, y, -1, y.dtype),
     "log_softmax": lambda t, g, y: t.ops.aten._log_softmax_backward_data(g, y, -1, y.dtype),
+    "glu": lambda t, g, x: t.ops.aten.glu_backward(g, x, -1),
 }
-"""Row-wise backward from the output, as PyTorch's autograd calls it (its softmin has
-no backward of its own)."""
+"""Row-wise backward as PyTorch's autograd calls it: from the output (its softmin has no
+backward of its own), or from the input where the registry says so (glu)."""
 
 
 def rowwise_peers(name: str, op: str, rows: np.ndarray) -> dict[str, Runner]:
@@ -280,8 +281,8 @@ def rowwise_peers(name: str, op: str, rows: np.ndarray) -> dict[str, Runner]:
     runs = {"fastact": lambda: fast.backward(g, arg, *params),
             "reference": lambda: ref.backward(g, arg, *params)}
     if torch is not None and name in TORCH_ROWWISE_BACKWARD:
-        gt, yt = torch.from_numpy(g), torch.from_numpy(y)
-        runs["torch"] = lambda: TORCH_ROWWISE_BACKWARD[name](torch, gt, yt)
+        gt, at = torch.from_numpy(g), torch.from_numpy(arg)
+        runs["torch"] = lambda: TORCH_ROWWISE_BACKWARD[name](torch, gt, at)
     return runs
 
 

@@ -125,9 +125,26 @@ class GluActivation(RowActivation):
 
     def backward(self, grad_out: ArrayLike, x: ArrayLike, axis: int = -1) -> np.ndarray:
         """The gradient with respect to x (both halves), from grad_out and x."""
+        grad_out = _as_float(grad_out)
         a, b, axis = self._halves(_as_float(x), axis)
-        ga, gb = _call(self.name, self._backward, (_as_float(grad_out), a, b), {})
-        return np.concatenate([ga, gb], axis=axis)
+        try:
+            shape = list(np.broadcast_shapes(np.shape(grad_out), a.shape))
+            dtype = np.result_type(grad_out, a)
+        except (TypeError, ValueError):  # the ufunc names the problem
+            dtype = None
+        if dtype is None or dtype.kind != "f":
+            ga, gb = _call(self.name, self._backward, (grad_out, a, b), {})
+            return np.concatenate([ga, gb], axis=axis - a.ndim)
+        # both halves written in place into one output: no concatenation
+        half = shape[axis - a.ndim]
+        shape[axis - a.ndim] *= 2
+        out = np.empty(shape, dtype)
+        cut = [slice(None)] * out.ndim
+        first, second = list(cut), list(cut)
+        first[axis - a.ndim], second[axis - a.ndim] = slice(0, half), slice(half, None)
+        _call(self.name, self._backward, (grad_out, a, b),
+              {"out": (out[tuple(first)], out[tuple(second)])})
+        return out
 
 
 class MaxoutActivation(RowActivation):
