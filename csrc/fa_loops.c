@@ -152,6 +152,7 @@
 /* glu's gate (fa_activations.h): b plays x, a (and g) are arrays like it. */
 #define FA_BODY_gate(NAME, NP, T, MODE, RARE, CHECKED)                                             \
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
+    (void)p; /* none */                                                                            \
     fa_real a = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1);                             \
     finite &= fa_isfinite(a) & fa_isfinite(x);                                                     \
     fa_real y = fa_gate_##NAME(a, FA_ARG(CHECKED, x), RARE);                                       \
@@ -159,6 +160,7 @@
 
 #define FA_BODY_gate_backward(NAME, NP, T, MODE, RARE, CHECKED)                                    \
     FA_PARAMS(MODE, T, 3, NP)                                                                      \
+    (void)p; /* none */                                                                            \
     fa_real g = FA_IN(MODE, T, 3, NP, 0), a = FA_IN(MODE, T, 3, NP, 1);                             \
     fa_real x = FA_IN(MODE, T, 3, NP, 2), gb;                                                       \
     finite &= fa_isfinite(g) & fa_isfinite(a) & fa_isfinite(x);                                    \
@@ -212,8 +214,15 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
  * the second reads: there every element is computed checked and in full
  * (and an output overlapping an input otherwise runs on the strided path,
  * serially: fa_partial_overlap).
- * Where a definition has no rare branch the compiler drops that part. */
+ * Where a definition has no rare branch the compiler drops that part.
+ * Large outputs of cheap loops (fa_stream_share, fa_loop_util.h) are
+ * computed a block at a time into buffers and streamed out from there,
+ * the first block ending at a 64-byte line of the first output. */
 #define FA_BLOCK 512
+/* Streaming stores (fa_stream_share) for float32 and float64 outputs. */
+#define FA_STREAMS_e 0
+#define FA_STREAMS_f 1
+#define FA_STREAMS_d 1
 #define FA_CHECKED_ELEMENTS(NAME, NP, OP, T, MODE, from, to)                                       \
     {                                                                                              \
         fa_uint anomaly = 0; /* the unchecked notes' variable */                                   \
@@ -231,20 +240,42 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
         FA_CHECKED_ELEMENTS(NAME, NP, OP, T, strided, begin, end)                                  \
         return overflow;                                                                           \
     }                                                                                              \
-    static int fa_range_##NAME##_##OP##_##T##_contiguous(char *const *restrict args,             \
+    static int fa_range_##NAME##_##OP##_##T##_contiguous(char *const *restrict call_args,       \
                                                          const ptrdiff_t *steps, ptrdiff_t begin,  \
                                                          ptrdiff_t end)                            \
     {                                                                                              \
         (void)steps;                                                                               \
+        enum { nin = FA_FIRST_##OP + (NP), nout = FA_NOUT_##OP };                                  \
         int overflow = 0;                                                                          \
+        char *const *restrict args = call_args;                                                    \
         FA_HOIST_PARAMS(T, FA_FIRST_##OP, NP)                                                      \
-        if (fa_in_place(args, FA_FIRST_##OP + (NP), FA_NOUT_##OP)) {                              \
+        if (fa_in_place(args, nin, nout)) {                                                        \
             FA_CHECKED_ELEMENTS(NAME, NP, OP, T, contiguous, begin, end)                           \
             return overflow;                                                                       \
         }                                                                                          \
+        const int stream =                                                                         \
+            FA_STREAMS_##T && fa_stream_share(end - begin, fa_team_size(),                         \
+                                              (FA_FIRST_##OP + nout) * FA_SIZE_##T,                \
+                                              fa_cost_##NAME);                                     \
+        /* streaming, a first block up to a 64-byte line of the first output, so that the        \
+         * others cover whole lines (of the others too, where aligned alike) */                    \
+        const ptrdiff_t lead =                                                                     \
+            stream ? fa_elements_to_line(call_args[nin] + begin * FA_SIZE_##T, FA_SIZE_##T) : 0;   \
+        FA_ALIGNED_64 char buffer[nout][FA_BLOCK * FA_SIZE_##T];                                   \
+        /* streaming, the outputs of element i of a block are in the buffers, at                  \
+         * buffer + (i - block) size: their base addresses as integers (not pointers             \
+         * outside the buffers) */                                                                 \
+        char *streamed_args[nin + nout];                                                           \
+        for (int k = 0; k < nin; k++)                                                              \
+            streamed_args[k] = call_args[k];                                                       \
         fa_int taken[FA_BLOCK]; /* the fa_real's width: one vector of flags per vector */          \
-        for (ptrdiff_t block = begin; block < end; block += FA_BLOCK) {                            \
-            const ptrdiff_t stop = end - block > FA_BLOCK ? block + FA_BLOCK : end;                \
+        for (ptrdiff_t block = begin, stop; block < end; block = stop) {                           \
+            stop = block + (block == begin && lead > 0 ? lead : FA_BLOCK);                         \
+            stop = stop < end ? stop : end;                                                        \
+            for (int o = 0; o < nout; o++)                                                         \
+                streamed_args[nin + o] =                                                           \
+                    (char *)((uintptr_t)buffer[o] - (uintptr_t)(block * FA_SIZE_##T));             \
+            char *const *restrict args = stream ? streamed_args : call_args;                       \
             fa_int any_taken = 0;                                                                  \
             fa_uint anomaly = 0;                                                                   \
             for (ptrdiff_t i = block; i < stop; i++) {                                             \
@@ -260,7 +291,13 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
                     if (taken[at - block])                                                         \
                         FA_CHECKED_ELEMENTS(NAME, NP, OP, T, contiguous, at, at + 1)               \
             }                                                                                      \
+            if (stream)                                                                            \
+                for (int o = 0; o < nout; o++)                                                     \
+                    fa_stream_store(call_args[nin + o] + block * FA_SIZE_##T, buffer[o],           \
+                                    (size_t)(stop - block) * FA_SIZE_##T);                         \
         }                                                                                          \
+        if (stream)                                                                                \
+            fa_stream_fence();                                                                     \
         return overflow;                                                                           \
     }
 

@@ -30,3 +30,12 @@ int fa_threads_for(ptrdiff_t work)
 {
     return work < FA_PARALLEL_MIN_WORK ? 1 : fa_get_num_threads();
 }
+
+int fa_team_size(void)
+{
+#ifdef _OPENMP
+    return omp_get_num_threads();
+#else
+    return 1;
+#endif
+}

@@ -19,5 +19,6 @@ int fa_openmp_enabled(void);
 int fa_get_num_threads(void);
 void fa_set_num_threads(int n); /* n <= 0 restores the default */
 int fa_threads_for(ptrdiff_t work); /* 1 below FA_PARALLEL_MIN_WORK */
+int fa_team_size(void);              /* threads of the running team, 1 outside one */
 
 #endif /* FA_PARALLEL_H */
