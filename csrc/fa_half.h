@@ -87,4 +87,51 @@ static inline uint16_t fa_half_from_double(double d)
     return (uint16_t)(sign | h);
 }
 
+/* The same conversions to and from float, for the loops that compute in
+ * float: branch-free (selects of values all computed, integer shifts by
+ * per-element amounts), so that loops calling them vectorize, and bitwise
+ * what the double forms give through an exact float <-> double step
+ * (tools/half_check.c compares every binary16 and every binary32 input),
+ * but that a signaling NaN stays signaling on the way in (the double form's
+ * float cast quiets it; every NaN is quiet on the way out).
+ *
+ * fa_half_to_float: normals re-biased (exponent +112, significand << 13),
+ *   subnormals as the exact a * 2^-24, Inf/NaN with the top exponent.
+ * fa_half_from_float: RNE as above, with N = 13 for half normals and, for
+ *   half subnormals, N = 126 - e on the significand with its implicit bit
+ *   (e the biased float exponent, float subnormals taken as e = 1),
+ *   clamped to [1, 31] where the value is not a half subnormal anyway. */
+static inline float fa_half_to_float(uint16_t h)
+{
+    uint32_t a = (uint32_t)(h & 0x7fffu), bits;
+    float subnormal = (float)(int32_t)a * 0x1p-24f, f;
+    uint32_t subnormal_bits;
+    memcpy(&subnormal_bits, &subnormal, sizeof subnormal_bits);
+    uint32_t normal_bits = (a << 13) + ((uint32_t)(127 - 15) << 23);
+    uint32_t special_bits = (a << 13) | 0x7f800000u;
+    bits = a >= 0x7c00u ? special_bits : normal_bits;
+    bits = a < 0x0400u ? subnormal_bits : bits;
+    bits |= (uint32_t)(h & 0x8000u) << 16;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+static inline uint16_t fa_half_from_float(float f)
+{
+    uint32_t b;
+    memcpy(&b, &f, sizeof b);
+    uint32_t a = b & 0x7fffffffu;
+    uint32_t nan = 0x7e00u | ((a >> 13) & 0x3ffu);
+    uint32_t normal = ((a + 0xfffu + ((a >> 13) & 1u)) >> 13) - ((uint32_t)(127 - 15) << 10);
+    uint32_t e = a >> 23;
+    uint32_t sig = (a & 0x7fffffu) | (e != 0 ? 0x800000u : 0u);
+    int32_t shift = 126 - (int32_t)(e != 0 ? e : 1u);
+    uint32_t n = (uint32_t)(shift < 1 ? 1 : (shift > 31 ? 31 : shift));
+    uint32_t subnormal = (sig + ((1u << (n - 1u)) - 1u) + ((sig >> n) & 1u)) >> n;
+    uint32_t h = a >= 0x38800000u ? normal : subnormal; /* |f| >= 2^-14 */
+    h = a >= 0x477ff000u ? 0x7c00u : h;                 /* |f| >= 65520 */
+    h = a > 0x7f800000u ? nan : h;
+    return (uint16_t)(((b >> 16) & 0x8000u) | h);
+}
+
 #endif /* FA_HALF_H */

@@ -15,7 +15,13 @@
 #include "fa_parallel.h"
 #include "fa_real.h"
 
-#define FA_LOAD_e(ptr) ((fa_real)fa_half_to_double(*(const uint16_t *)(ptr))) /* exact */
+/* float16 loads are exact; in the float build by the branch-free form, so
+ * that the float16 loops vectorize like the others */
+#ifdef FA_REAL_FLOAT
+#define FA_LOAD_e(ptr) fa_half_to_float(*(const uint16_t *)(ptr))
+#else
+#define FA_LOAD_e(ptr) ((fa_real)fa_half_to_double(*(const uint16_t *)(ptr)))
+#endif
 #define FA_LOAD_f(ptr) ((fa_real)*(const float *)(ptr))
 #define FA_LOAD_d(ptr) ((fa_real)*(const double *)(ptr))
 /* The row-wise loops' stores: the float16 one raises overflow by hand (the
@@ -35,10 +41,14 @@ static inline uint16_t fa_half_store(double v)
 
 /* Stores for the elementwise loops: each returns the stored value as an
  * fa_real (float16: only whether it is infinite), for the overflow check.
- * The float16 store rounds once, from the value widened exactly to double. */
+ * The float16 store rounds once (the float build's from float, branch-free). */
 static inline fa_real fa_store_e(char *ptr, fa_real v)
 {
+#ifdef FA_REAL_FLOAT
+    uint16_t h = fa_half_from_float(v);
+#else
     uint16_t h = fa_half_from_double((double)v);
+#endif
     *(uint16_t *)ptr = h;
     return (h & 0x7fffu) == 0x7c00u ? INFINITY : 0.0;
 }
