@@ -49,6 +49,9 @@ KERNEL_SOURCES = {
     # the vectorized softmax rows, in double and in float
     "csrc/fa_softmax_rows.c": ELEMENTWISE_FLAGS,
     "csrc/fa_softmax_rows_float.c": [*ELEMENTWISE_FLAGS, "-fsingle-precision-constant"],
+    # maxout across groups, in double and in float
+    "csrc/fa_maxout_rows.c": ELEMENTWISE_FLAGS,
+    "csrc/fa_maxout_rows_float.c": [*ELEMENTWISE_FLAGS, "-fsingle-precision-constant"],
     # row-wise loops: the hardware flags are the reported ones, trapping math stays
     "csrc/fa_rowwise.c": ["-O3", "-g0"],
 }

@@ -20,6 +20,7 @@
 #include "fa_loop_util.h"
 #include "fa_loops.h"
 #include "fa_math.h"
+#include "fa_maxout_rows.h"
 #include "fa_softmax_rows.h"
 
 enum { FA_SOFTMAX = 0, FA_LOG_SOFTMAX = 1, FA_SOFTMIN = 2 };
@@ -247,6 +248,26 @@ FA_ROW_LOOPS(d)
         return tau;                                                                                \
     }
 
+/* maxout's groups in runs of FA_MAXOUT_RUN, each one vectorized call
+ * (fa_maxout_rows.c) for float32 and float64 */
+#define FA_SIZE_e 2
+#define FA_SIZE_f 4
+#define FA_SIZE_d 8
+#define FA_MAXOUT_FAST_e(...) 0
+#define FA_MAXOUT_FAST_f FA_LEVELED(fa_maxout_groups_f)
+#define FA_MAXOUT_FAST_d FA_LEVELED(fa_maxout_groups_d)
+#define FA_MAXOUT_BACKWARD_FAST_e(...) 0
+#define FA_MAXOUT_BACKWARD_FAST_f FA_LEVELED(fa_maxout_backward_groups_f)
+#define FA_MAXOUT_BACKWARD_FAST_d FA_LEVELED(fa_maxout_backward_groups_d)
+static inline ptrdiff_t fa_runs(ptrdiff_t groups)
+{
+    return (groups + FA_MAXOUT_RUN - 1) / FA_MAXOUT_RUN;
+}
+static inline ptrdiff_t fa_run_length(ptrdiff_t groups, ptrdiff_t first)
+{
+    return groups - first < FA_MAXOUT_RUN ? groups - first : FA_MAXOUT_RUN;
+}
+
 #define FA_GROUP_ROWS(T)                                                                           \
     FA_ROW_MAX(T)                                                                                  \
     FA_SPARSEMAX_TAU(T)                                                                            \
@@ -310,19 +331,42 @@ FA_ROW_LOOPS(d)
 
 #define FA_GROUP_LOOPS(T)                                                                          \
     FA_GROUP_ROWS(T)                                                                               \
+    /* run r of FA_MAXOUT_RUN groups: vectorized where it can be (fa_maxout_rows.c) */             \
+    static void fa_maxout_run_##T(char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,      \
+                                  ptrdiff_t r)                                                     \
+    {                                                                                              \
+        const ptrdiff_t i0 = r * FA_MAXOUT_RUN, n = fa_run_length(dims[0], i0);                    \
+        if (steps[2] == FA_SIZE_##T &&                                                             \
+            FA_MAXOUT_FAST_##T(args[0] + i0 * steps[0], steps[0], args[1] + i0 * steps[1],         \
+                               steps[1], n, dims[1]))                                              \
+            return;                                                                                \
+        for (ptrdiff_t i = i0; i < i0 + n; i++)                                                    \
+            fa_maxout_row_##T(fa_make_core_row(args, steps, i, 2, dims[1], 0x1));                  \
+    }                                                                                              \
+    static void fa_maxout_backward_run_##T(char **args, const ptrdiff_t *dims,                     \
+                                           const ptrdiff_t *steps, ptrdiff_t r)                    \
+    {                                                                                              \
+        const ptrdiff_t i0 = r * FA_MAXOUT_RUN, n = fa_run_length(dims[0], i0);                    \
+        if (steps[3] == FA_SIZE_##T && steps[4] == FA_SIZE_##T &&                                  \
+            FA_MAXOUT_BACKWARD_FAST_##T(args[0] + i0 * steps[0], steps[0], args[1] + i0 * steps[1], \
+                                        steps[1], args[2] + i0 * steps[2], steps[2], n, dims[1]))  \
+            return;                                                                                \
+        for (ptrdiff_t i = i0; i < i0 + n; i++)                                                    \
+            fa_maxout_backward_row_##T(fa_make_core_row(args, steps, i, 3, dims[1], 0x6));         \
+    }                                                                                              \
     static void fa_gloop_maxout_##T(char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,    \
                                     void *data)                                                    \
     {                                                                                              \
         (void)data;                                                                                \
-        FA_FOR_EACH(dims[0], fa_cost_maxout * dims[0] * dims[1],                                   \
-                    fa_maxout_row_##T(fa_make_core_row(args, steps, i, 2, dims[1], 0x1));)          \
+        FA_FOR_EACH(fa_runs(dims[0]), fa_cost_maxout * dims[0] * dims[1],                          \
+                    fa_maxout_run_##T(args, dims, steps, i);)                                      \
     }                                                                                              \
     static void fa_gloop_maxout_backward_##T(char **args, const ptrdiff_t *dims,                   \
                                              const ptrdiff_t *steps, void *data)                   \
     {                                                                                              \
         (void)data;                                                                                \
-        FA_FOR_EACH(dims[0], fa_cost_maxout * dims[0] * dims[1],                                   \
-                    fa_maxout_backward_row_##T(fa_make_core_row(args, steps, i, 3, dims[1], 0x6));) \
+        FA_FOR_EACH(fa_runs(dims[0]), fa_cost_maxout * dims[0] * dims[1],                          \
+                    fa_maxout_backward_run_##T(args, dims, steps, i);)                             \
     }                                                                                              \
     static void fa_gloop_sparsemax_##T(char **args, const ptrdiff_t *dims,                         \
                                        const ptrdiff_t *steps, void *data)                         \

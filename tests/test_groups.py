@@ -588,6 +588,31 @@ def test_maxout_special_groups(dtype, pieces):
 
 
 @pytest.mark.parametrize("dtype", FLOATS, ids=dtype_id)
+@pytest.mark.parametrize("pieces", [1, 2, 5, 64, 65])
+def test_maxout_many_groups_against_oracle(dtype, pieces):
+    """A thousand groups (fastact's vectorized runs of 256, and its general path past 64
+    pieces), with ties, signed zeros and infinities, one run with a NaN, C and strided
+    layouts: exactly the oracle's values (zeros of either sign: np.max's are not the first
+    maximum's) and routing."""
+    rng = np.random.default_rng(pieces)
+    groups = 1000
+    x = rng.choice([0.0, -0.0, 1.0, 2.0, -3.0, inf, -inf], (groups, pieces))
+    x = np.where(rng.random(x.shape) < 0.5, rng.normal(size=x.shape), x).astype(dtype)
+    x[700, pieces // 2] = nan
+    g = rng.normal(size=groups).astype(dtype)
+    wide = np.zeros((groups, 2 * pieces), dtype)
+    for xx in (x.reshape(-1), wide[:, ::2]):
+        xx[...] = x.reshape(xx.shape)
+        axis = -1 if xx.ndim == 1 else 1
+        gg = g if xx.ndim == 1 else g[:, None]
+        y, want = _call_both(f"maxout pieces={pieces}", forward, "maxout", xx, axis, pieces)
+        assert np.all(same_values(y, want)), f"maxout pieces={pieces}"
+        gx, gwant = _call_both(f"maxout.backward pieces={pieces}", backward, "maxout", gg, xx,
+                               axis, pieces)
+        assert np.all(same_values(gx, gwant)), f"maxout.backward pieces={pieces}"
+
+
+@pytest.mark.parametrize("dtype", FLOATS, ids=dtype_id)
 def test_sparsemax_special_rows(dtype):
     """Rows of length 1-3 from NaN, +-inf, 0, +-1 and 1e4: a NaN or nothing but -inf gives
     a NaN row; +inf entries share the mass; otherwise the simplex; no warning."""

@@ -1,0 +1,109 @@
+/*
+ * fa_maxout_rows.c -- maxout and its backward on a run of groups whose
+ * pieces are contiguous, vectorized across the groups: each piece k is
+ * compared, for every group of a run at once, with the maximum so far
+ * (v > m: the first maximum wins, as in fa_rowwise.c's general path).
+ * Groups of up to FA_MAXOUT_MAX_PIECES pieces (maxout's usual 2 to 5 and
+ * well beyond); longer groups, float16, and a run holding a NaN are left
+ * to the general path (each function returns 0 there, having perhaps
+ * written part of its outputs, which the general path then writes whole).
+ *
+ * Compiled like fa_loops.c (setup.py): with the elementwise flags, once in
+ * double (float64 groups) and once as fa_maxout_rows_float.c in float
+ * (float32 groups). The floating-point flags are saved and restored: the
+ * comparisons raise nothing a caller sees.
+ */
+#include "fa_loop_util.h"
+#include "fa_loops.h"
+#include "fa_maxout_rows.h"
+
+#ifdef FA_REAL_FLOAT
+#define FA_MAXOUT_GROUPS FA_LEVELED(fa_maxout_groups_f)
+#define FA_MAXOUT_BACKWARD_GROUPS FA_LEVELED(fa_maxout_backward_groups_f)
+#else
+#define FA_MAXOUT_GROUPS FA_LEVELED(fa_maxout_groups_d)
+#define FA_MAXOUT_BACKWARD_GROUPS FA_LEVELED(fa_maxout_backward_groups_d)
+#endif
+
+/* Whether a byte step is a whole number of elements, and p is short enough. */
+static int fa_maxout_fits(ptrdiff_t p, const ptrdiff_t *byte_steps, int count)
+{
+    if (p < 1 || p > FA_MAXOUT_MAX_PIECES)
+        return 0;
+    for (int k = 0; k < count; k++)
+        if (byte_steps[k] % (ptrdiff_t)sizeof(fa_real) != 0)
+            return 0;
+    return 1;
+}
+
+/* The maximum of each of the n groups at x + i x_group (p contiguous
+ * pieces), its first arg-max in arg; returns whether a piece was NaN. */
+static int fa_group_max(const fa_real *restrict x, ptrdiff_t x_group, ptrdiff_t n, ptrdiff_t p,
+                        fa_real *restrict m, fa_int *restrict arg)
+{
+    fa_uint nan = 0;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        fa_real v = x[i * x_group];
+        m[i] = v;
+        arg[i] = 0;
+        nan |= v != v;
+    }
+    for (ptrdiff_t k = 1; k < p; k++)
+        for (ptrdiff_t i = 0; i < n; i++) {
+            fa_real v = x[i * x_group + k];
+            int above = v > m[i];
+            m[i] = above ? v : m[i];
+            arg[i] = above ? (fa_int)k : arg[i];
+            nan |= v != v;
+        }
+    return nan != 0;
+}
+
+int FA_MAXOUT_GROUPS(const char *x, ptrdiff_t x_group_step, char *y, ptrdiff_t y_step,
+                     ptrdiff_t n, ptrdiff_t p)
+{
+    const ptrdiff_t steps[2] = {x_group_step, y_step};
+    if (!fa_maxout_fits(p, steps, 2) || n > FA_MAXOUT_RUN)
+        return 0;
+    const fa_fp_state state_before = fa_fp_state_save();
+    fa_real m[FA_MAXOUT_RUN];
+    fa_int arg[FA_MAXOUT_RUN];
+    const ptrdiff_t size = sizeof(fa_real);
+    int nan = fa_group_max((const fa_real *)x, x_group_step / size, n, p, m, arg);
+    fa_real *out = (fa_real *)y;
+    for (ptrdiff_t i = 0; i < n; i++)
+        out[i * (y_step / size)] = m[i];
+    fa_fp_state_restore(state_before);
+    return !nan;
+}
+
+int FA_MAXOUT_BACKWARD_GROUPS(const char *g, ptrdiff_t g_step, const char *x,
+                              ptrdiff_t x_group_step, char *gx, ptrdiff_t gx_group_step,
+                              ptrdiff_t n, ptrdiff_t p)
+{
+    const ptrdiff_t steps[3] = {g_step, x_group_step, gx_group_step};
+    if (!fa_maxout_fits(p, steps, 3) || n > FA_MAXOUT_RUN)
+        return 0;
+    const fa_fp_state state_before = fa_fp_state_save();
+    fa_real m[FA_MAXOUT_RUN];
+    fa_int arg[FA_MAXOUT_RUN];
+    const ptrdiff_t size = sizeof(fa_real);
+    int nan = fa_group_max((const fa_real *)x, x_group_step / size, n, p, m, arg);
+    if (!nan) { /* zeros, then g at each group's arg-max */
+        const fa_real *gr = (const fa_real *)g;
+        fa_real *out = (fa_real *)gx;
+        const ptrdiff_t out_group = gx_group_step / size;
+        if (out_group == p) { /* the run's groups back to back: one fill */
+            for (ptrdiff_t j = 0; j < n * p; j++)
+                out[j] = 0.0;
+        } else {
+            for (ptrdiff_t i = 0; i < n; i++)
+                for (ptrdiff_t k = 0; k < p; k++)
+                    out[i * out_group + k] = 0.0;
+        }
+        for (ptrdiff_t i = 0; i < n; i++)
+            out[i * out_group + arg[i]] = gr[i * (g_step / size)];
+    }
+    fa_fp_state_restore(state_before);
+    return !nan;
+}
