@@ -5,8 +5,8 @@
  * (v > m: the first maximum wins, as in fa_rowwise.c's general path).
  * Groups of up to FA_MAXOUT_MAX_PIECES pieces (maxout's usual 2 to 5 and
  * well beyond); longer groups, float16, and a run holding a NaN are left
- * to the general path (each function returns 0 there, having perhaps
- * written part of its outputs, which the general path then writes whole).
+ * to the general path (each function returns 0 there, having written
+ * nothing).
  *
  * Compiled like fa_loops.c (setup.py): with the elementwise flags, once in
  * double (float64 groups) and once as fa_maxout_rows_float.c in float
@@ -25,10 +25,10 @@
 #define FA_MAXOUT_BACKWARD_GROUPS FA_LEVELED(fa_maxout_backward_groups_d)
 #endif
 
-/* Whether a byte step is a whole number of elements, and p is short enough. */
-static int fa_maxout_fits(ptrdiff_t p, const ptrdiff_t *byte_steps, int count)
+/* Whether a run of n groups of p pieces, with these byte steps, is one of ours. */
+static int fa_maxout_fits(ptrdiff_t n, ptrdiff_t p, const ptrdiff_t *byte_steps, int count)
 {
-    if (p < 1 || p > FA_MAXOUT_MAX_PIECES)
+    if (n > FA_MAXOUT_RUN || p < 1 || p > FA_MAXOUT_MAX_PIECES)
         return 0;
     for (int k = 0; k < count; k++)
         if (byte_steps[k] % (ptrdiff_t)sizeof(fa_real) != 0)
@@ -37,10 +37,12 @@ static int fa_maxout_fits(ptrdiff_t p, const ptrdiff_t *byte_steps, int count)
 }
 
 /* The maximum of each of the n groups at x + i x_group (p contiguous
- * pieces), its first arg-max in arg; returns whether a piece was NaN. */
+ * pieces), its first arg-max in arg; returns whether a piece was NaN. The
+ * comparisons' flags are dropped. */
 static int fa_group_max(const fa_real *restrict x, ptrdiff_t x_group, ptrdiff_t n, ptrdiff_t p,
                         fa_real *restrict m, fa_int *restrict arg)
 {
+    const fa_fp_state state_before = fa_fp_state_save();
     fa_uint nan = 0;
     for (ptrdiff_t i = 0; i < n; i++) {
         fa_real v = x[i * x_group];
@@ -56,54 +58,48 @@ static int fa_group_max(const fa_real *restrict x, ptrdiff_t x_group, ptrdiff_t 
             arg[i] = above ? (fa_int)k : arg[i];
             nan |= v != v;
         }
+    fa_fp_state_restore(state_before);
     return nan != 0;
 }
 
 int FA_MAXOUT_GROUPS(const char *x, ptrdiff_t x_group_step, char *y, ptrdiff_t y_step,
                      ptrdiff_t n, ptrdiff_t p)
 {
-    const ptrdiff_t steps[2] = {x_group_step, y_step};
-    if (!fa_maxout_fits(p, steps, 2) || n > FA_MAXOUT_RUN)
-        return 0;
-    const fa_fp_state state_before = fa_fp_state_save();
+    const ptrdiff_t size = sizeof(fa_real), steps[2] = {x_group_step, y_step};
     fa_real m[FA_MAXOUT_RUN];
     fa_int arg[FA_MAXOUT_RUN];
-    const ptrdiff_t size = sizeof(fa_real);
-    int nan = fa_group_max((const fa_real *)x, x_group_step / size, n, p, m, arg);
+    if (!fa_maxout_fits(n, p, steps, 2) ||
+        fa_group_max((const fa_real *)x, x_group_step / size, n, p, m, arg))
+        return 0;
     fa_real *out = (fa_real *)y;
     for (ptrdiff_t i = 0; i < n; i++)
         out[i * (y_step / size)] = m[i];
-    fa_fp_state_restore(state_before);
-    return !nan;
+    return 1;
 }
 
 int FA_MAXOUT_BACKWARD_GROUPS(const char *g, ptrdiff_t g_step, const char *x,
                               ptrdiff_t x_group_step, char *gx, ptrdiff_t gx_group_step,
                               ptrdiff_t n, ptrdiff_t p)
 {
-    const ptrdiff_t steps[3] = {g_step, x_group_step, gx_group_step};
-    if (!fa_maxout_fits(p, steps, 3) || n > FA_MAXOUT_RUN)
-        return 0;
-    const fa_fp_state state_before = fa_fp_state_save();
+    const ptrdiff_t size = sizeof(fa_real), steps[3] = {g_step, x_group_step, gx_group_step};
     fa_real m[FA_MAXOUT_RUN];
     fa_int arg[FA_MAXOUT_RUN];
-    const ptrdiff_t size = sizeof(fa_real);
-    int nan = fa_group_max((const fa_real *)x, x_group_step / size, n, p, m, arg);
-    if (!nan) { /* zeros, then g at each group's arg-max */
-        const fa_real *gr = (const fa_real *)g;
-        fa_real *out = (fa_real *)gx;
-        const ptrdiff_t out_group = gx_group_step / size;
-        if (out_group == p) { /* the run's groups back to back: one fill */
-            for (ptrdiff_t j = 0; j < n * p; j++)
-                out[j] = 0.0;
-        } else {
-            for (ptrdiff_t i = 0; i < n; i++)
-                for (ptrdiff_t k = 0; k < p; k++)
-                    out[i * out_group + k] = 0.0;
-        }
+    if (!fa_maxout_fits(n, p, steps, 3) ||
+        fa_group_max((const fa_real *)x, x_group_step / size, n, p, m, arg))
+        return 0;
+    /* zeros, then g at each group's arg-max */
+    const fa_real *gr = (const fa_real *)g;
+    fa_real *out = (fa_real *)gx;
+    const ptrdiff_t out_group = gx_group_step / size;
+    if (out_group == p) { /* the run's groups back to back: one fill */
+        for (ptrdiff_t j = 0; j < n * p; j++)
+            out[j] = 0.0;
+    } else {
         for (ptrdiff_t i = 0; i < n; i++)
-            out[i * out_group + arg[i]] = gr[i * (g_step / size)];
+            for (ptrdiff_t k = 0; k < p; k++)
+                out[i * out_group + k] = 0.0;
     }
-    fa_fp_state_restore(state_before);
-    return !nan;
+    for (ptrdiff_t i = 0; i < n; i++)
+        out[i * out_group + arg[i]] = gr[i * (g_step / size)];
+    return 1;
 }
