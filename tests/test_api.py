@@ -1021,6 +1021,70 @@ def test_no_memory_growth_with_out(name, kw):
     assert growth < 16_384, f"{name}: traced memory grew by {growth} bytes over 500 rounds"
 
 
+NO_TEMPORARIES_SLACK = 256 << 10  # NumPy's iterator buffers and small objects, not per element
+
+
+def _traced_peak(fn) -> int:
+    """Bytes allocated at the peak of one call of fn, beyond what was held before it."""
+    fn()  # first-call caches (default parameter arrays, ...)
+    tracemalloc.reset_peak()
+    before = tracemalloc.get_traced_memory()[0]
+    result = fn()
+    peak = tracemalloc.get_traced_memory()[1] - before
+    del result
+    return peak
+
+
+@pytest.mark.parametrize(("name", "kw", "op"), CASE_OPS)
+def test_no_temporaries(name, kw, op):
+    """Issue 4: f(x) allocates only its output, value_and_grad only its two, and with
+    out= nothing at all (tracemalloc sees NumPy's allocations). prelu.backward with a
+    scalar alpha also holds g min(x, 0) before summing it into grad_alpha."""
+    x = np.linspace(-5, 5, 1 << 20).astype(np.float32)
+    g = grads_like(x)
+    y = getattr(reference, name)(x, **kw)
+    inputs = {"forward": (x,), "grad": (x,), "value_and_grad": (x,), "backward": (g, x),
+              "backward_from_output": (g, y)}[op]
+    outs = tuple(np.empty_like(x) for _ in range(n_out(name, op)))
+    arrays = N_OUT[op] + (1 if (name, op) == ("prelu", "backward") else 0)
+    tracemalloc.start()
+    try:
+        fresh = _traced_peak(lambda: call(fastact, name, op, inputs, kw))
+        given = _traced_peak(lambda: call(fastact, name, op, inputs, kw,
+                                          out=outs if len(outs) > 1 else outs[0]))
+    finally:
+        tracemalloc.stop()
+    assert fresh <= arrays * x.nbytes + NO_TEMPORARIES_SLACK, (
+        f"{name}.{op}: {fresh} bytes at the peak for {arrays} output(s) of {x.nbytes}")
+    if (name, op) != ("prelu", "backward"):
+        assert given <= NO_TEMPORARIES_SLACK, f"{name}.{op}(out=...): {given} bytes allocated"
+
+
+@pytest.mark.parametrize(("name", "args", "outputs"), [
+    ("softmax", lambda x: (x,), 1), ("log_softmax", lambda x: (x,), 1),
+    ("softmin", lambda x: (x,), 1), ("sparsemax", lambda x: (x,), 1),
+    ("glu", lambda x: (x,), 0.5), ("maxout", lambda x: (x, 2), 0.5)])
+def test_no_temporaries_row_wise(name, args, outputs):
+    """The row-wise functions and their backward allocate only their outputs, too."""
+    x = np.random.default_rng(0).normal(size=(512, 1024)).astype(np.float32)
+    f = getattr(fastact, name)
+    y = f(*args(x))
+    if name == "glu":
+        backward = (y, x)
+    elif name == "maxout":
+        backward = (y, x, 2)
+    else:
+        backward = (x, y)
+    tracemalloc.start()
+    try:
+        forward_peak = _traced_peak(lambda: f(*args(x)))
+        backward_peak = _traced_peak(lambda: f.backward(*backward))
+    finally:
+        tracemalloc.stop()
+    assert forward_peak <= outputs * x.nbytes + NO_TEMPORARIES_SLACK, (name, forward_peak)
+    assert backward_peak <= x.nbytes + NO_TEMPORARIES_SLACK, (name, backward_peak)
+
+
 # ---- configuration, public names, docstrings ------------------------------------------------
 
 
