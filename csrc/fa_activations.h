@@ -634,12 +634,12 @@ FA_INLINE fa_real fa_act_squareplus_from_output(fa_real y, const fa_real *p)
  * glu(x) = a sigmoid(b) on the halves (a, b) of x along an axis, and its
  * backward (g, a, b) -> (g sigmoid(b), g a sigmoid'(b)): elementwise over the
  * halves, in the loops of fa_loops.c (FA_BODY_gate, FA_BODY_gate_backward),
- * b in the role of x. Where sigmoid(b) (b < FA_DEEP_TAIL) or sigmoid'(b)
- * (|b| > -FA_DEEP_TAIL) is subnormal or zero, a rare branch computes the
- * element in double (fa_glu_tail, fa_glu_backward_tail: the double build's,
- * for float too), applying those factors as exponentials: a = 1e300 still
- * gets its 1e-135, a = inf stays inf, and g a is formed where float would
- * overflow. */
+ * b in the role of x. In the deep tails (b < FA_DEEP_TAIL for sigmoid(b),
+ * |b| > -FA_DEEP_TAIL for sigmoid'(b), where they near or reach the
+ * subnormal range) a rare branch computes the element in double
+ * (fa_glu_tail, fa_glu_backward_tail: the double build's, for float too),
+ * applying those factors as exponentials: a = 1e300 still gets its 1e-135,
+ * a = inf stays inf, and g a is formed where float would overflow. */
 double FA_LEVELED(fa_glu_tail)(double a, double b);
 double FA_LEVELED(fa_glu_backward_tail)(double g, double a, double b, double *gb);
 
@@ -659,15 +659,18 @@ FA_INLINE fa_real fa_glu_backward_in_double(fa_real g, fa_real a, fa_real b, fa_
 }
 
 /* Returns g sigmoid(b), stores g a sigmoid'(b) in *gb: a sigmoid'(b) <= a/4
- * first, so the product overflows only where the result does. */
+ * first, so the product overflows only where the result does; where that
+ * factor falls below the normal range (a tiny, its digits lost before g
+ * scales them back up) the element is computed in double too. */
 FA_INLINE fa_real fa_gate_glu_backward(fa_real g, fa_real a, fa_real b, fa_real *gb, int *rare)
 {
     fa_real d, s = fa_act_sigmoid(b, NULL, &d, NULL);
-    if (fabs(b) > -FA_DEEP_TAIL) {
+    fa_real ad = a * d;
+    if ((fabs(b) > -FA_DEEP_TAIL) | ((fabs(ad) < FA_REAL_MIN) & (a != 0.0))) {
         *gb = 0.0; /* the first pass's placeholder */
         return FA_RARE(rare, fa_glu_backward_in_double(g, a, b, gb));
     }
-    *gb = g * (a * d);
+    *gb = g * ad;
     return g * s;
 }
 

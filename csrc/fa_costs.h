@@ -47,6 +47,7 @@ enum {
     fa_cost_sparse_sigmoid = 1, /* 0.22 ns */
     fa_cost_softmax = 3, /* softmax & co. and their backward: 0.3-1.4 ns (masked: 0.4-1.4 ns) */
     fa_cost_maxout = 2, /* 0.36 ns, backward 0.54 (64K float32, 2 pieces) */
+    fa_cost_maxout_general = 15, /* float16, over 64 pieces, runs with a NaN */
     fa_cost_glu = 3, /* 0.83 ns */
     fa_cost_sparsemax = 52,
 };

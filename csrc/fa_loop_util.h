@@ -10,6 +10,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "fa_half.h"
 #include "fa_parallel.h"
@@ -69,15 +70,14 @@ static inline fa_real fa_store_d(char *ptr, fa_real v)
  * which for an output that cannot stay in the cache only costs bandwidth.
  * The elementwise loops then compute each block into a buffer in L1 and
  * stream it out (fa_stream_store), which costs a load and a store per
- * vector: worth it for loops bound by memory, not for those whose threads
- * are busy computing. So a loop streams when the call moves more than
+ * vector: worth it for loops bound by memory, not for those bound by their
+ * arithmetic. So the loops whose cost (fa_costs.h) is at most
+ * FA_STREAM_MAX_COST stream, when their call moves more than
  * FA_STREAM_MIN_BYTES (twice the 32 MB L3 of the machine fa_costs.h was
- * measured on) and its cost per element (fa_costs.h: float32's, for
- * float64 too) is at most FA_STREAM_MAX_COST per thread. Measured
- * there, 16M float32 elements, streamed against not (same process,
- * alternating): relu 0.76-0.78x, relu value_and_grad 0.76x (1 thread) and
- * 0.84x (2), its backward 0.91-1.08x; sigmoid, bound by its arithmetic,
- * 1.06-1.22x (so it does not stream); at 4M elements (48 MB moved by
+ * measured on). Measured there, 16M float32 elements, streamed against not
+ * (same process, alternating): relu 0.76-0.78x, relu value_and_grad 0.76x
+ * (1 thread) and 0.84x (2), its backward 0.91-1.08x; sigmoid (cost 3)
+ * 1.06-1.22x, so it keeps ordinary stores; at 4M elements (48 MB moved by
  * value_and_grad) streaming lost up to 1.3x. The values are the same. */
 #define FA_STREAM_MIN_BYTES ((ptrdiff_t)64 << 20)
 #define FA_STREAM_MAX_COST 1
@@ -88,12 +88,12 @@ static inline fa_real fa_store_d(char *ptr, fa_real v)
 #endif
 #if defined(__SSE2__)
 #include <immintrin.h>
-#include <string.h>
-/* Whether a thread's share of n elements, with `moved` bytes read and
- * written per element, streams, its loop running on `team` threads. */
-static inline int fa_stream_share(ptrdiff_t n, int team, ptrdiff_t moved, int cost)
+/* Whether a thread's share of n elements, `moved` bytes read and written
+ * per element, streams: its team's call moves more than FA_STREAM_MIN_BYTES. */
+static inline int fa_stream_share(ptrdiff_t n, ptrdiff_t moved)
 {
-    return n * team * moved > FA_STREAM_MIN_BYTES && cost <= FA_STREAM_MAX_COST * team;
+    const ptrdiff_t share = n * moved;
+    return share > FA_STREAM_MIN_BYTES / 64 && share * fa_team_size() > FA_STREAM_MIN_BYTES;
 }
 /* dst[0, nbytes) = src[0, nbytes): the whole 64-byte lines of dst with
  * non-temporal stores, the partial lines at either end with ordinary ones. */
@@ -125,9 +125,9 @@ static inline ptrdiff_t fa_elements_to_line(const char *p, ptrdiff_t size)
 /* Orders the streamed stores before the thread reports its share done. */
 static inline void fa_stream_fence(void) { _mm_sfence(); }
 #else
-static inline int fa_stream_share(ptrdiff_t n, int team, ptrdiff_t moved, int cost)
+static inline int fa_stream_share(ptrdiff_t n, ptrdiff_t moved)
 {
-    return (void)n, (void)team, (void)moved, (void)cost, 0;
+    return (void)n, (void)moved, 0;
 }
 static inline void fa_stream_store(char *dst, const char *src, size_t nbytes)
 {

@@ -216,8 +216,7 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
  * serially: fa_partial_overlap).
  * Where a definition has no rare branch the compiler drops that part.
  * Large outputs of cheap loops (fa_stream_share, fa_loop_util.h) are
- * computed a block at a time into buffers and streamed out from there,
- * the first block ending at a 64-byte line of the first output. */
+ * computed a block at a time into buffers and streamed out from there. */
 #define FA_BLOCK 512
 /* Streaming stores (fa_stream_share) for float32 and float64 outputs. */
 #define FA_STREAMS_e 0
@@ -231,6 +230,27 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
         }                                                                                          \
         (void)anomaly;                                                                             \
     }
+/* The passes over the elements [from, to) of one block, with `args` and
+ * `taken` (flags of the block's elements, from index 0) in scope: the first
+ * pass, then the checked re-runs it calls for. */
+#define FA_BLOCK_PASSES(NAME, NP, OP, T, from, to)                                                 \
+    {                                                                                              \
+        fa_int any_taken = 0;                                                                      \
+        fa_uint anomaly = 0;                                                                       \
+        for (ptrdiff_t i = (from); i < (to); i++) {                                                \
+            int rare = 0;                                                                          \
+            FA_BODY_##OP(NAME, NP, T, contiguous, &rare, 0)                                        \
+            taken[i - (from)] = rare;                                                              \
+            any_taken |= rare;                                                                     \
+        }                                                                                          \
+        if (anomaly) {                                                                             \
+            FA_CHECKED_ELEMENTS(NAME, NP, OP, T, contiguous, from, to)                             \
+        } else if (any_taken) {                                                                    \
+            for (ptrdiff_t at = (from); at < (to); at++)                                           \
+                if (taken[at - (from)])                                                            \
+                    FA_CHECKED_ELEMENTS(NAME, NP, OP, T, contiguous, at, at + 1)                   \
+        }                                                                                          \
+    }
 #define FA_RANGE(NAME, NP, OP, T)                                                                  \
     static int fa_range_##NAME##_##OP##_##T##_strided(char *const *restrict args,                \
                                                       const ptrdiff_t *steps, ptrdiff_t begin,     \
@@ -240,64 +260,58 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
         FA_CHECKED_ELEMENTS(NAME, NP, OP, T, strided, begin, end)                                  \
         return overflow;                                                                           \
     }                                                                                              \
-    static int fa_range_##NAME##_##OP##_##T##_contiguous(char *const *restrict call_args,       \
+    /* Contiguous, the outputs streamed (fa_stream_share): each block is computed                 \
+     * into buffers, its arrays taken from the block's first element, and streamed                \
+     * out; the first block ends at a 64-byte line of the first output, so that the             \
+     * others cover whole lines (of the other outputs too, where aligned alike). */               \
+    static inline int fa_range_##NAME##_##OP##_##T##_streamed(char *const *restrict args,       \
+                                                              ptrdiff_t begin, ptrdiff_t end)      \
+    {                                                                                              \
+        enum { nin = FA_FIRST_##OP + (NP), nout = FA_NOUT_##OP };                                  \
+        int overflow = 0;                                                                          \
+        FA_HOIST_PARAMS(T, FA_FIRST_##OP, NP)                                                      \
+        char *const *restrict call_args = args;                                                    \
+        FA_ALIGNED_64 char buffer[nout][FA_BLOCK * FA_SIZE_##T];                                   \
+        fa_int taken[FA_BLOCK];                                                                    \
+        char *block_args[nin + nout];                                                              \
+        const ptrdiff_t lead = fa_elements_to_line(call_args[nin] + begin * FA_SIZE_##T,           \
+                                                   FA_SIZE_##T);                                   \
+        for (ptrdiff_t block = begin, n; block < end; block += n) {                                \
+            n = block == begin && lead > 0 ? lead : FA_BLOCK;                                      \
+            n = end - block < n ? end - block : n;                                                 \
+            for (int k = 0; k < nin; k++) /* parameters (step 0) as they are */                  \
+                block_args[k] = call_args[k] + (k < FA_FIRST_##OP ? block * FA_SIZE_##T : 0);      \
+            for (int o = 0; o < nout; o++)                                                         \
+                block_args[nin + o] = buffer[o];                                                   \
+            char *const *restrict args = block_args;                                               \
+            FA_BLOCK_PASSES(NAME, NP, OP, T, 0, n)                                                 \
+            for (int o = 0; o < nout; o++)                                                         \
+                fa_stream_store(call_args[nin + o] + block * FA_SIZE_##T, buffer[o],               \
+                                (size_t)n * FA_SIZE_##T);                                          \
+        }                                                                                          \
+        fa_stream_fence();                                                                         \
+        return overflow;                                                                           \
+    }                                                                                              \
+    static int fa_range_##NAME##_##OP##_##T##_contiguous(char *const *restrict args,             \
                                                          const ptrdiff_t *steps, ptrdiff_t begin,  \
                                                          ptrdiff_t end)                            \
     {                                                                                              \
         (void)steps;                                                                               \
         enum { nin = FA_FIRST_##OP + (NP), nout = FA_NOUT_##OP };                                  \
         int overflow = 0;                                                                          \
-        char *const *restrict args = call_args;                                                    \
         FA_HOIST_PARAMS(T, FA_FIRST_##OP, NP)                                                      \
         if (fa_in_place(args, nin, nout)) {                                                        \
             FA_CHECKED_ELEMENTS(NAME, NP, OP, T, contiguous, begin, end)                           \
             return overflow;                                                                       \
         }                                                                                          \
-        const int stream =                                                                         \
-            FA_STREAMS_##T && fa_stream_share(end - begin, fa_team_size(),                         \
-                                              (FA_FIRST_##OP + nout) * FA_SIZE_##T,                \
-                                              fa_cost_##NAME);                                     \
-        /* streaming, a first block up to a 64-byte line of the first output, so that the        \
-         * others cover whole lines (of the others too, where aligned alike) */                    \
-        const ptrdiff_t lead =                                                                     \
-            stream ? fa_elements_to_line(call_args[nin] + begin * FA_SIZE_##T, FA_SIZE_##T) : 0;   \
-        FA_ALIGNED_64 char buffer[nout][FA_BLOCK * FA_SIZE_##T];                                   \
-        /* streaming, the outputs of element i of a block are in the buffers, at                  \
-         * buffer + (i - block) size: their base addresses as integers (not pointers             \
-         * outside the buffers) */                                                                 \
-        char *streamed_args[nin + nout];                                                           \
-        for (int k = 0; k < nin; k++)                                                              \
-            streamed_args[k] = call_args[k];                                                       \
+        if (FA_STREAMS_##T && fa_cost_##NAME <= FA_STREAM_MAX_COST &&                              \
+            fa_stream_share(end - begin, (FA_FIRST_##OP + nout) * FA_SIZE_##T))                    \
+            return fa_range_##NAME##_##OP##_##T##_streamed(args, begin, end);                      \
         fa_int taken[FA_BLOCK]; /* the fa_real's width: one vector of flags per vector */          \
-        for (ptrdiff_t block = begin, stop; block < end; block = stop) {                           \
-            stop = block + (block == begin && lead > 0 ? lead : FA_BLOCK);                         \
-            stop = stop < end ? stop : end;                                                        \
-            for (int o = 0; o < nout; o++)                                                         \
-                streamed_args[nin + o] =                                                           \
-                    (char *)((uintptr_t)buffer[o] - (uintptr_t)(block * FA_SIZE_##T));             \
-            char *const *restrict args = stream ? streamed_args : call_args;                       \
-            fa_int any_taken = 0;                                                                  \
-            fa_uint anomaly = 0;                                                                   \
-            for (ptrdiff_t i = block; i < stop; i++) {                                             \
-                int rare = 0;                                                                      \
-                FA_BODY_##OP(NAME, NP, T, contiguous, &rare, 0)                                    \
-                taken[i - block] = rare;                                                           \
-                any_taken |= rare;                                                                 \
-            }                                                                                      \
-            if (anomaly) {                                                                         \
-                FA_CHECKED_ELEMENTS(NAME, NP, OP, T, contiguous, block, stop)                      \
-            } else if (any_taken) {                                                                \
-                for (ptrdiff_t at = block; at < stop; at++)                                        \
-                    if (taken[at - block])                                                         \
-                        FA_CHECKED_ELEMENTS(NAME, NP, OP, T, contiguous, at, at + 1)               \
-            }                                                                                      \
-            if (stream)                                                                            \
-                for (int o = 0; o < nout; o++)                                                     \
-                    fa_stream_store(call_args[nin + o] + block * FA_SIZE_##T, buffer[o],           \
-                                    (size_t)(stop - block) * FA_SIZE_##T);                         \
+        for (ptrdiff_t block = begin; block < end; block += FA_BLOCK) {                            \
+            const ptrdiff_t stop = end - block > FA_BLOCK ? block + FA_BLOCK : end;                \
+            FA_BLOCK_PASSES(NAME, NP, OP, T, block, stop)                                          \
         }                                                                                          \
-        if (stream)                                                                                \
-            fa_stream_fence();                                                                     \
         return overflow;                                                                           \
     }
 
@@ -376,11 +390,13 @@ FA_LOOPS(glu, 0, gate)
 FA_LOOPS(glu, 0, gate_backward)
 
 #ifndef FA_REAL_FLOAT
-/* glu in double where sigmoid(b) or sigmoid'(b) is subnormal or zero, for
- * every dtype (fa_gate_glu): there c e^t applies e^t (t <= 0) with one
- * rounding in the subnormal range (fa_mul_exp_deep), never NaN from
- * inf * 0: an infinite c times a positive e^t stays infinite, and
- * e^-inf = 0 gives a signed zero (NaN only for a NaN c). */
+/* glu in double, for every dtype, where fa_gate_glu sends an element: its
+ * deep tails (from |b| = 80 in float, where sigmoid(b) nears the subnormal
+ * range, and from 700 in double), and a sigmoid'(b) below the normal range.
+ * There c e^t applies e^t (t <= 0) with one rounding in the subnormal range
+ * (fa_mul_exp_deep), never NaN from inf * 0: an infinite c times a positive
+ * e^t stays infinite, and e^-inf = 0 gives a signed zero (NaN only for a NaN
+ * c). */
 static double fa_scale_by_exp(double c, double t)
 {
     if (t == -INFINITY)
@@ -396,11 +412,18 @@ double FA_LEVELED(fa_glu_tail)(double a, double b)
     return b < FA_DEEP_TAIL ? fa_scale_by_exp(a, b) : a * fa_sigmoid_sd(b, &one_minus);
 }
 
+/* (g sigmoid(b), g a sigmoid'(b)): g a sigmoid'(b) as (g a) sigmoid'(b), or
+ * where g a is not a normal number (nor 0) as g (a sigmoid'(b)): one of the
+ * two keeps every digit wherever the result is normal. */
 double FA_LEVELED(fa_glu_backward_tail)(double g, double a, double b, double *gb)
 {
-    double one_minus, s = fa_sigmoid_sd(b, &one_minus);
-    double ga = g * a; /* times sigmoid'(b) = s (1 - s) */
-    *gb = fabs(b) > -FA_DEEP_TAIL ? fa_scale_by_exp(ga, -fabs(b)) : ga * (s * one_minus);
+    double one_minus, s = fa_sigmoid_sd(b, &one_minus), slope = s * one_minus;
+    double ga = g * a;
+    if (fabs(b) > -FA_DEEP_TAIL)
+        *gb = fa_scale_by_exp(ga, -fabs(b));
+    else
+        *gb = (fabs(ga) >= DBL_MIN && fabs(ga) <= DBL_MAX) || ga == 0.0 ? ga * slope
+                                                                         : g * (a * slope);
     return b < FA_DEEP_TAIL ? fa_scale_by_exp(g, b) : g * s;
 }
 #endif

@@ -1,6 +1,6 @@
 /*
- * fa_maxout_rows.c -- maxout and its backward on a run of groups whose
- * pieces are contiguous, vectorized across the groups: each piece k is
+ * fa_maxout_rows.c -- maxout and its backward on a run of groups, vectorized
+ * across the groups (the pieces at any whole-element step): each piece k is
  * compared, for every group of a run at once, with the maximum so far
  * (v > m: the first maximum wins, as in fa_rowwise.c's general path).
  * Groups of up to FA_MAXOUT_MAX_PIECES pieces (maxout's usual 2 to 5 and
@@ -36,11 +36,11 @@ static int fa_maxout_fits(ptrdiff_t n, ptrdiff_t p, const ptrdiff_t *byte_steps,
     return 1;
 }
 
-/* The maximum of each of the n groups at x + i x_group (p contiguous
- * pieces), its first arg-max in arg; returns whether a piece was NaN. The
+/* The maximum of each of the n groups at x + i x_group (p pieces, x_piece
+ * apart), its first arg-max in arg; returns whether a piece was NaN. The
  * comparisons' flags are dropped. */
-static int fa_group_max(const fa_real *restrict x, ptrdiff_t x_group, ptrdiff_t n, ptrdiff_t p,
-                        fa_real *restrict m, fa_int *restrict arg)
+static int fa_group_max(const fa_real *restrict x, ptrdiff_t x_group, ptrdiff_t x_piece,
+                        ptrdiff_t n, ptrdiff_t p, fa_real *restrict m, fa_int *restrict arg)
 {
     const fa_fp_state state_before = fa_fp_state_save();
     fa_uint nan = 0;
@@ -52,7 +52,7 @@ static int fa_group_max(const fa_real *restrict x, ptrdiff_t x_group, ptrdiff_t 
     }
     for (ptrdiff_t k = 1; k < p; k++)
         for (ptrdiff_t i = 0; i < n; i++) {
-            fa_real v = x[i * x_group + k];
+            fa_real v = x[i * x_group + k * x_piece];
             int above = v > m[i];
             m[i] = above ? v : m[i];
             arg[i] = above ? (fa_int)k : arg[i];
@@ -62,14 +62,14 @@ static int fa_group_max(const fa_real *restrict x, ptrdiff_t x_group, ptrdiff_t 
     return nan != 0;
 }
 
-int FA_MAXOUT_GROUPS(const char *x, ptrdiff_t x_group_step, char *y, ptrdiff_t y_step,
-                     ptrdiff_t n, ptrdiff_t p)
+int FA_MAXOUT_GROUPS(const char *x, ptrdiff_t x_group_step, ptrdiff_t x_piece_step, char *y,
+                     ptrdiff_t y_step, ptrdiff_t n, ptrdiff_t p)
 {
-    const ptrdiff_t size = sizeof(fa_real), steps[2] = {x_group_step, y_step};
+    const ptrdiff_t size = sizeof(fa_real), steps[3] = {x_group_step, x_piece_step, y_step};
     fa_real m[FA_MAXOUT_RUN];
     fa_int arg[FA_MAXOUT_RUN];
-    if (!fa_maxout_fits(n, p, steps, 2) ||
-        fa_group_max((const fa_real *)x, x_group_step / size, n, p, m, arg))
+    if (!fa_maxout_fits(n, p, steps, 3) ||
+        fa_group_max((const fa_real *)x, x_group_step / size, x_piece_step / size, n, p, m, arg))
         return 0;
     fa_real *out = (fa_real *)y;
     for (ptrdiff_t i = 0; i < n; i++)
@@ -78,28 +78,30 @@ int FA_MAXOUT_GROUPS(const char *x, ptrdiff_t x_group_step, char *y, ptrdiff_t y
 }
 
 int FA_MAXOUT_BACKWARD_GROUPS(const char *g, ptrdiff_t g_step, const char *x,
-                              ptrdiff_t x_group_step, char *gx, ptrdiff_t gx_group_step,
-                              ptrdiff_t n, ptrdiff_t p)
+                              ptrdiff_t x_group_step, ptrdiff_t x_piece_step, char *gx,
+                              ptrdiff_t gx_group_step, ptrdiff_t gx_piece_step, ptrdiff_t n,
+                              ptrdiff_t p)
 {
-    const ptrdiff_t size = sizeof(fa_real), steps[3] = {g_step, x_group_step, gx_group_step};
+    const ptrdiff_t size = sizeof(fa_real);
+    const ptrdiff_t steps[5] = {g_step, x_group_step, x_piece_step, gx_group_step, gx_piece_step};
     fa_real m[FA_MAXOUT_RUN];
     fa_int arg[FA_MAXOUT_RUN];
-    if (!fa_maxout_fits(n, p, steps, 3) ||
-        fa_group_max((const fa_real *)x, x_group_step / size, n, p, m, arg))
+    if (!fa_maxout_fits(n, p, steps, 5) ||
+        fa_group_max((const fa_real *)x, x_group_step / size, x_piece_step / size, n, p, m, arg))
         return 0;
     /* zeros, then g at each group's arg-max */
     const fa_real *gr = (const fa_real *)g;
     fa_real *out = (fa_real *)gx;
-    const ptrdiff_t out_group = gx_group_step / size;
-    if (out_group == p) { /* the run's groups back to back: one fill */
+    const ptrdiff_t out_group = gx_group_step / size, out_piece = gx_piece_step / size;
+    if (out_piece == 1 && out_group == p) { /* the run's groups back to back: one fill */
         for (ptrdiff_t j = 0; j < n * p; j++)
             out[j] = 0.0;
     } else {
-        for (ptrdiff_t i = 0; i < n; i++)
-            for (ptrdiff_t k = 0; k < p; k++)
-                out[i * out_group + k] = 0.0;
+        for (ptrdiff_t k = 0; k < p; k++)
+            for (ptrdiff_t i = 0; i < n; i++)
+                out[i * out_group + k * out_piece] = 0.0;
     }
     for (ptrdiff_t i = 0; i < n; i++)
-        out[i * out_group + arg[i]] = gr[i * (g_step / size)];
+        out[i * out_group + arg[i] * out_piece] = gr[i * (g_step / size)];
     return 1;
 }

@@ -23,6 +23,7 @@ typedef float fa_real;
 typedef uint32_t fa_uint; /* an fa_real's bits */
 typedef int32_t fa_int;
 #define FA_REAL_MAX FLT_MAX
+#define FA_REAL_MIN FLT_MIN /* the smallest normal */
 #define FA_MANT_BITS 23
 #define FA_WORD_BITS 32
 #define FA_EXP_BIAS 127
@@ -59,6 +60,7 @@ typedef double fa_real;
 typedef uint64_t fa_uint;
 typedef int64_t fa_int;
 #define FA_REAL_MAX DBL_MAX
+#define FA_REAL_MIN DBL_MIN
 #define FA_MANT_BITS 52
 #define FA_WORD_BITS 64
 #define FA_EXP_BIAS 1023

@@ -250,15 +250,18 @@ FA_ROW_LOOPS(d)
 
 /* maxout's groups in runs of FA_MAXOUT_RUN, each one vectorized call
  * (fa_maxout_rows.c) for float32 and float64 */
-#define FA_SIZE_e 2
-#define FA_SIZE_f 4
-#define FA_SIZE_d 8
 #define FA_MAXOUT_FAST_e(...) 0
 #define FA_MAXOUT_FAST_f FA_LEVELED(fa_maxout_groups_f)
 #define FA_MAXOUT_FAST_d FA_LEVELED(fa_maxout_groups_d)
 #define FA_MAXOUT_BACKWARD_FAST_e(...) 0
 #define FA_MAXOUT_BACKWARD_FAST_f FA_LEVELED(fa_maxout_backward_groups_f)
 #define FA_MAXOUT_BACKWARD_FAST_d FA_LEVELED(fa_maxout_backward_groups_d)
+/* per element: the vectorized groups' cost, or the general path's */
+#define FA_MAXOUT_VECTOR_e 0
+#define FA_MAXOUT_VECTOR_f 1
+#define FA_MAXOUT_VECTOR_d 1
+#define FA_MAXOUT_COST(T, p)                                                                       \
+    (FA_MAXOUT_VECTOR_##T && (p) <= FA_MAXOUT_MAX_PIECES ? fa_cost_maxout : fa_cost_maxout_general)
 static inline ptrdiff_t fa_runs(ptrdiff_t groups)
 {
     return (groups + FA_MAXOUT_RUN - 1) / FA_MAXOUT_RUN;
@@ -336,9 +339,8 @@ static inline ptrdiff_t fa_run_length(ptrdiff_t groups, ptrdiff_t first)
                                   ptrdiff_t r)                                                     \
     {                                                                                              \
         const ptrdiff_t i0 = r * FA_MAXOUT_RUN, n = fa_run_length(dims[0], i0);                    \
-        if (steps[2] == FA_SIZE_##T &&                                                             \
-            FA_MAXOUT_FAST_##T(args[0] + i0 * steps[0], steps[0], args[1] + i0 * steps[1],         \
-                               steps[1], n, dims[1]))                                              \
+        if (FA_MAXOUT_FAST_##T(args[0] + i0 * steps[0], steps[0], steps[2],                       \
+                               args[1] + i0 * steps[1], steps[1], n, dims[1]))                     \
             return;                                                                                \
         for (ptrdiff_t i = i0; i < i0 + n; i++)                                                    \
             fa_maxout_row_##T(fa_make_core_row(args, steps, i, 2, dims[1], 0x1));                  \
@@ -347,9 +349,9 @@ static inline ptrdiff_t fa_run_length(ptrdiff_t groups, ptrdiff_t first)
                                            const ptrdiff_t *steps, ptrdiff_t r)                    \
     {                                                                                              \
         const ptrdiff_t i0 = r * FA_MAXOUT_RUN, n = fa_run_length(dims[0], i0);                    \
-        if (steps[3] == FA_SIZE_##T && steps[4] == FA_SIZE_##T &&                                  \
-            FA_MAXOUT_BACKWARD_FAST_##T(args[0] + i0 * steps[0], steps[0], args[1] + i0 * steps[1], \
-                                        steps[1], args[2] + i0 * steps[2], steps[2], n, dims[1]))  \
+        if (FA_MAXOUT_BACKWARD_FAST_##T(args[0] + i0 * steps[0], steps[0],                        \
+                                        args[1] + i0 * steps[1], steps[1], steps[3],               \
+                                        args[2] + i0 * steps[2], steps[2], steps[4], n, dims[1]))  \
             return;                                                                                \
         for (ptrdiff_t i = i0; i < i0 + n; i++)                                                    \
             fa_maxout_backward_row_##T(fa_make_core_row(args, steps, i, 3, dims[1], 0x6));         \
@@ -358,14 +360,14 @@ static inline ptrdiff_t fa_run_length(ptrdiff_t groups, ptrdiff_t first)
                                     void *data)                                                    \
     {                                                                                              \
         (void)data;                                                                                \
-        FA_FOR_EACH(fa_runs(dims[0]), fa_cost_maxout * dims[0] * dims[1],                          \
+        FA_FOR_EACH(fa_runs(dims[0]), FA_MAXOUT_COST(T, dims[1]) * dims[0] * dims[1],              \
                     fa_maxout_run_##T(args, dims, steps, i);)                                      \
     }                                                                                              \
     static void fa_gloop_maxout_backward_##T(char **args, const ptrdiff_t *dims,                   \
                                              const ptrdiff_t *steps, void *data)                   \
     {                                                                                              \
         (void)data;                                                                                \
-        FA_FOR_EACH(fa_runs(dims[0]), fa_cost_maxout * dims[0] * dims[1],                          \
+        FA_FOR_EACH(fa_runs(dims[0]), FA_MAXOUT_COST(T, dims[1]) * dims[0] * dims[1],              \
                     fa_maxout_backward_run_##T(args, dims, steps, i);)                             \
     }                                                                                              \
     static void fa_gloop_sparsemax_##T(char **args, const ptrdiff_t *dims,                         \

@@ -127,12 +127,14 @@ class GluActivation(RowActivation):
         """The gradient with respect to x (both halves), from grad_out and x."""
         grad_out = _as_float(grad_out)
         a, b, axis = self._halves(_as_float(x), axis)
-        try:
-            shape = list(np.broadcast_shapes(np.shape(grad_out), a.shape))
-            dtype = np.result_type(grad_out, a)
-        except (TypeError, ValueError):  # the ufunc names the problem
-            dtype = None
-        if dtype is None or dtype.kind != "f":
+        dtype = None
+        if type(grad_out) is np.ndarray or isinstance(grad_out, (np.floating, float, int)):
+            try:
+                shape = list(np.broadcast_shapes(np.shape(grad_out), a.shape))
+                dtype = np.result_type(grad_out, a)
+            except ValueError:  # the ufunc names the problem
+                pass
+        if dtype is None or dtype.kind != "f":  # other array types: their own __array_ufunc__
             ga, gb = _call(self.name, self._backward, (grad_out, a, b), {})
             return np.concatenate([ga, gb], axis=axis - a.ndim)
         # both halves written in place into one output: no concatenation

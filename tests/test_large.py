@@ -19,11 +19,11 @@ from fastact import reference
 MOVED_BYTES = 72 << 20  # above the 64 MB from which cheap loops stream
 
 
-def misaligned(n: int, dtype: np.dtype) -> np.ndarray:
-    """An uninitialized array of n elements one element past a 64-byte boundary."""
+def misaligned(n: int, dtype: np.dtype, by: int = 1) -> np.ndarray:
+    """An uninitialized array of n elements, `by` elements past a 64-byte boundary."""
     size = np.dtype(dtype).itemsize
     raw = np.empty(n * size + 128, np.uint8)
-    start = (-raw.ctypes.data) % 64 + size
+    start = (-raw.ctypes.data) % 64 + by * size
     return raw[start:start + n * size].view(dtype)
 
 
@@ -42,7 +42,7 @@ def test_streamed_outputs_match_the_reference(dtype, threads):
     x = hostile_input(n, dtype)
     g = misaligned(n, dtype)
     g[:] = np.random.default_rng(8).normal(size=n)
-    y, d = misaligned(n, dtype), misaligned(n, dtype)
+    y, d = misaligned(n, dtype, 1), misaligned(n, dtype, 3)  # aligned unlike each other
     want_y, want_d = reference.relu.value_and_grad(x)
     fastact.set_num_threads(threads)
     try:
