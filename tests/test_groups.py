@@ -784,6 +784,23 @@ def test_sparsemax_huge_float64_spread():
     np.testing.assert_array_equal(got, [[0.5, 0, 0.5], [0, 1, 0], [1, 0, 0]])
 
 
+@pytest.mark.parametrize(("dtype", "g", "a", "b"), [
+    (np.float32, 1e25, 1e-36, 23.0), (np.float32, 1e25, -1e-33, -23.0),
+    (np.float32, 3e20, 2e-38, 40.0), (np.float64, 1e200, 1e-305, 30.0),
+    (np.float64, -1e250, 1e-300, -60.0)])
+def test_glu_backward_when_a_sigmoid_slope_underflows(dtype, g, a, b):
+    """d/db = g a sigmoid'(b) is normal while a sigmoid'(b) alone is subnormal: within
+    8 ULP of mpmath's value (a float product a sigmoid'(b) first loses its digits)."""
+    x = np.array([a, b], dtype)
+    gg = np.array([g], dtype)
+    got = fastact.glu.backward(gg, x)[1]
+    fa, fb, fg = (mpmath.mpf(float(v)) for v in (x[0], x[1], gg[0]))
+    with mpmath.workprec(200):
+        e = mpmath.exp(-abs(fb))
+        want = np.array(float(fg * fa * e / (1 + e) ** 2), dtype)
+    assert ulp_error(np.array(got), want, dtype) <= DERIVATIVE_ULP, (got, want)
+
+
 def test_glu_float64_when_sigmoid_underflows_double():
     """sigmoid(b) below the double range (b < -708 or so) while a sigmoid(b) is not:
     glu(1e300, -1000) = 1e300 e^-1000 = 5.08e-135, not 0; near the edge, 4 ULP still."""
