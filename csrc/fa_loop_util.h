@@ -95,11 +95,16 @@ static inline int fa_stream_share(ptrdiff_t n, ptrdiff_t moved)
     const ptrdiff_t share = n * moved;
     return share > FA_STREAM_MIN_BYTES / 64 && share * fa_team_size() > FA_STREAM_MIN_BYTES;
 }
+/* Elements of `size` bytes from p to the next 64-byte line (0 if p is on one). */
+static inline ptrdiff_t fa_elements_to_line(const char *p, ptrdiff_t size)
+{
+    return (ptrdiff_t)(-(uintptr_t)p & 63u) / size;
+}
 /* dst[0, nbytes) = src[0, nbytes): the whole 64-byte lines of dst with
  * non-temporal stores, the partial lines at either end with ordinary ones. */
 static inline void fa_stream_store(char *dst, const char *src, size_t nbytes)
 {
-    size_t head = (size_t)(-(uintptr_t)dst & 63u), at;
+    size_t head = (size_t)fa_elements_to_line(dst, 1), at;
     head = head < nbytes ? head : nbytes;
     memcpy(dst, src, head);
     for (at = head; at + 64 <= nbytes; at += 64) {
@@ -116,11 +121,6 @@ static inline void fa_stream_store(char *dst, const char *src, size_t nbytes)
 #endif
     }
     memcpy(dst + at, src + at, nbytes - at);
-}
-/* Elements of `size` bytes from p to the next 64-byte line (0 if p is on one). */
-static inline ptrdiff_t fa_elements_to_line(const char *p, ptrdiff_t size)
-{
-    return (ptrdiff_t)(-(uintptr_t)p & 63u) / size;
 }
 /* Orders the streamed stores before the thread reports its share done. */
 static inline void fa_stream_fence(void) { _mm_sfence(); }
