@@ -2,8 +2,9 @@
  * fa_dispatch.c -- the table of compiled levels and the CPU check.
  *
  * Compiled with the baseline flags only: it must run on any x86-64 CPU to
- * tell whether the others can. setup.py defines FA_HAVE_AVX2 and
- * FA_HAVE_AVX512 for the levels it compiled.
+ * tell whether the others can. setup.py defines FA_HAVE_BASELINE,
+ * FA_HAVE_AVX2 and FA_HAVE_AVX512 for the levels it compiled (all that the
+ * compiler can build, unless FASTACT_LEVELS chose some).
  */
 #include <string.h>
 
@@ -17,7 +18,9 @@
 #define FA_LEVEL_ENTRY(level, needs)                                                               \
     {#level, needs, fa_ufunc_specs_##level, 0, fa_gufunc_specs_##level, 0},
 
+#ifdef FA_HAVE_BASELINE
 FA_DECLARE_LEVEL(baseline)
+#endif
 #ifdef FA_HAVE_AVX2
 FA_DECLARE_LEVEL(avx2)
 #endif
@@ -26,7 +29,9 @@ FA_DECLARE_LEVEL(avx512)
 #endif
 
 static fa_level fa_levels[] = {
+#ifdef FA_HAVE_BASELINE
     FA_LEVEL_ENTRY(baseline, "the compiler's default target")
+#endif
 #ifdef FA_HAVE_AVX2
     FA_LEVEL_ENTRY(avx2, "AVX2, FMA")
 #endif
@@ -39,8 +44,10 @@ const fa_level *fa_compiled_levels(int *count)
 {
     /* the counts are not constant expressions in this file: fill them here */
     int k = 0;
+#ifdef FA_HAVE_BASELINE
     fa_levels[k].n_ufuncs = fa_ufunc_spec_count_baseline;
     fa_levels[k++].n_gufuncs = fa_gufunc_spec_count_baseline;
+#endif
 #ifdef FA_HAVE_AVX2
     fa_levels[k].n_ufuncs = fa_ufunc_spec_count_avx2;
     fa_levels[k++].n_gufuncs = fa_gufunc_spec_count_avx2;

@@ -46,6 +46,15 @@
 #define FA_AT_contiguous(k, T, FIRST, NP)                                                          \
     (args[k] + i * (((k) >= (FIRST) && (k) < (FIRST) + (NP)) ? 0 : FA_SIZE_##T))
 #define FA_IN(MODE, T, FIRST, NP, k) FA_LOAD_##T(FA_AT_##MODE(k, T, FIRST, NP))
+/* Parameters have the type the loop computes in: a float16 loop computes in
+ * float and takes float32 parameters, so that a parameter such as slope=1/6
+ * is rounded to float, not to float16 (the extra level of macros expands
+ * FA_PTYPE_##T before FA_IN pastes it). */
+#define FA_PTYPE_e f
+#define FA_PTYPE_f f
+#define FA_PTYPE_d d
+#define FA_IN_TYPED(MODE, PT, FIRST, NP, k) FA_IN(MODE, PT, FIRST, NP, k)
+#define FA_IN_PARAM(MODE, T, FIRST, NP, k) FA_IN_TYPED(MODE, FA_PTYPE_##T, FIRST, NP, k)
 /* Store v as argument k; the value is the stored one, widened. */
 #define FA_OUT(MODE, T, FIRST, NP, k, v) fa_store_##T(FA_AT_##MODE(k, T, FIRST, NP), v)
 /* Each body comes in two forms, CHECKED a constant 1 or 0.
@@ -85,9 +94,9 @@
 #define FA_READ_PARAMS(p, finite, MODE, T, FIRST, NP)                                              \
     fa_real p[2] = {0.0, 0.0};                                                                      \
     if ((NP) > 0)                                                                                  \
-        p[0] = FA_IN(MODE, T, FIRST, NP, FIRST);                                                   \
+        p[0] = FA_IN_PARAM(MODE, T, FIRST, NP, FIRST);                                             \
     if ((NP) > 1)                                                                                  \
-        p[1] = FA_IN(MODE, T, FIRST, NP, (FIRST) + 1);                                             \
+        p[1] = FA_IN_PARAM(MODE, T, FIRST, NP, (FIRST) + 1);                                       \
     int finite = fa_isfinite(p[0]) & fa_isfinite(p[1]);
 #define FA_PARAMS_strided(T, FIRST, NP) FA_READ_PARAMS(p, finite, strided, T, FIRST, NP)
 #define FA_PARAMS_contiguous(T, FIRST, NP)                                                         \
@@ -331,7 +340,7 @@ static inline int fa_in_place(char *const *args, int nin, int nout)
  * out=a[:-1])), which is right only for one pass in element order. The
  * loop then runs serially and checked. */
 static int fa_partial_overlap(char *const *args, const ptrdiff_t *steps, int nin, int nout,
-                              ptrdiff_t n, ptrdiff_t size)
+                              ptrdiff_t n, ptrdiff_t size, int first, ptrdiff_t param_size)
 {
     if (n <= 0)
         return 0;
@@ -342,7 +351,7 @@ static int fa_partial_overlap(char *const *args, const ptrdiff_t *steps, int nin
         for (int k = 0; k < nin; k++) {
             const ptrdiff_t span = (n - 1) * steps[k];
             const char *lo = args[k] + (span < 0 ? span : 0);
-            const char *hi = args[k] + (span > 0 ? span : 0) + size;
+            const char *hi = args[k] + (span > 0 ? span : 0) + (k >= first ? param_size : size);
             int same = args[o] == args[k] && steps[o] == steps[k];
             if (!same && lo < out_hi && out_lo < hi)
                 return 1;
@@ -351,6 +360,9 @@ static int fa_partial_overlap(char *const *args, const ptrdiff_t *steps, int nin
     return 0;
 }
 
+#define FA_SIZE_OF(T) FA_SIZE_##T
+#define FA_PARAM_SIZE_(PT) FA_SIZE_OF(PT)
+#define FA_PARAM_SIZE(T) FA_PARAM_SIZE_(FA_PTYPE_##T)
 #define FA_LOOP(NAME, NP, OP, T)                                                                   \
     FA_RANGE(NAME, NP, OP, T)                                                                      \
     FA_LOOP_SIGNATURE(NAME, OP, T)                                                                 \
@@ -358,7 +370,8 @@ static int fa_partial_overlap(char *const *args, const ptrdiff_t *steps, int nin
         (void)data;                                                                                \
         const ptrdiff_t n = dimensions[0];                                                         \
         const int nin = FA_FIRST_##OP + (NP), nargs = nin + FA_NOUT_##OP;                          \
-        if (fa_partial_overlap(args, steps, nin, FA_NOUT_##OP, n, FA_SIZE_##T))                    \
+        if (fa_partial_overlap(args, steps, nin, FA_NOUT_##OP, n, FA_SIZE_##T, FA_FIRST_##OP,      \
+                               FA_PARAM_SIZE(T)))                                                  \
             fa_run_elements(fa_range_##NAME##_##OP##_##T##_strided, args, steps, n, 0);            \
         else                                                                                       \
             fa_run_elements(fa_is_contiguous(steps, nargs, FA_FIRST_##OP, NP, FA_SIZE_##T)         \
@@ -432,7 +445,7 @@ double FA_LEVELED(fa_glu_backward_tail)(double g, double a, double b, double *gb
 #ifndef FA_REAL_FLOAT
 
 #define FA_SPEC(UNAME, DOC, NIN, NOUT, NAME, OP)                                                   \
-    {UNAME, DOC, NIN, NOUT,                                                                        \
+    {UNAME, DOC, NIN, NOUT, (NIN) - FA_FIRST_##OP,                                                \
      {FA_LEVELED(fa_loop_##NAME##_##OP##_e), FA_LEVELED(fa_loop_##NAME##_##OP##_f),               \
       FA_LEVELED(fa_loop_##NAME##_##OP##_d)}},
 

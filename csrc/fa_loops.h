@@ -15,10 +15,12 @@ typedef void (*fa_loop_fn)(char **args, const ptrdiff_t *dimensions, const ptrdi
 
 enum { FA_HALF = 0, FA_FLOAT = 1, FA_DOUBLE = 2, FA_NTYPES = 3 };
 
+/* The last nparams inputs are parameters: float32 in the float16 loop, which
+ * computes in float; every other argument has the loop's type. */
 typedef struct {
     const char *name;
     const char *doc;
-    int nin, nout;
+    int nin, nout, nparams;
     fa_loop_fn loops[FA_NTYPES]; /* float16, float32, float64 */
 } fa_ufunc_spec;
 

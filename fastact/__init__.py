@@ -21,7 +21,7 @@ array([-0.31606028,  2.        ])
 from . import _rowwise, reference, registry
 from . import _ufuncs as ufuncs
 from ._api import Activation, make
-from ._config import get_num_threads, set_num_threads, show_config
+from ._config import MAX_THREADS, get_num_threads, set_num_threads, show_config
 from ._version import __version__ as __version__
 
 for _name in registry.names(include_aliases=True):
@@ -33,6 +33,7 @@ del _name, _record
 __all__ = [
     *registry.names(include_aliases=True),
     *registry.rowwise_names(),
+    "MAX_THREADS",
     "Activation",
     "get_num_threads",
     "reference",

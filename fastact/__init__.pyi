@@ -5,6 +5,7 @@ from . import reference as reference
 from . import registry as registry
 from ._api import Activation as Activation
 from ._api import ActivationFromOutput, ActivationWithParamGrad
+from ._config import MAX_THREADS as MAX_THREADS
 from ._config import get_num_threads as get_num_threads
 from ._config import set_num_threads as set_num_threads
 from ._config import show_config as show_config

@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike
 
 from . import _ufuncs
 from ._fastcall import ForwardCall
-from ._params import Binding, sum_to_shape
+from ._params import Binding, param_dtype, sum_to_shape
 from .registry import Record
 
 
@@ -34,12 +34,12 @@ def _as_float(a):
 
 
 def _defaults_by_dtype(values: list) -> dict:
-    """Default parameter values as read-only 0-d arrays of each float dtype they fit,
-    keyed by the dtype's type number."""
+    """Default parameter values as read-only 0-d arrays of the type each input float
+    dtype computes in (float32 for float16), keyed by the input dtype's type number."""
     by_dtype = {}
     for dtype in map(np.dtype, (np.float16, np.float32, np.float64)):
         with np.errstate(over="ignore"):
-            arrays = tuple(np.array(v, dtype=dtype) for v in values)
+            arrays = tuple(np.array(v, dtype=param_dtype(dtype)) for v in values)
         if all(np.isfinite(a) for a in arrays):
             for a in arrays:
                 a.flags.writeable = False

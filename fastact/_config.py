@@ -10,12 +10,20 @@ import numpy as np
 from . import _ufuncs
 from ._version import __version__
 
+MAX_THREADS: int = _ufuncs.MAX_THREADS
+"""The most threads :func:`set_num_threads` accepts (and the most any loop uses)."""
+
 
 def get_num_threads() -> int:
     """Threads fastact uses for large arrays (1 when built without OpenMP).
 
     Follows ``OMP_NUM_THREADS`` and ``threadpoolctl`` unless set with
-    :func:`set_num_threads`.
+    :func:`set_num_threads`; at most :data:`MAX_THREADS`. In a process forked
+    (``os.fork``, ``multiprocessing``'s "fork" start method, PyTorch's
+    DataLoader workers) after its parent ran fastact on several threads, it
+    is 1: OpenMP's threads do not survive a fork, so such a child runs every
+    loop on its own thread rather than wait for them. Processes started with
+    "spawn" or "forkserver" are unaffected.
 
     >>> import fastact
     >>> fastact.get_num_threads() >= 1
@@ -27,6 +35,15 @@ def get_num_threads() -> int:
 def set_num_threads(n: int | None) -> None:
     """Use ``n`` threads for large arrays; ``None`` or ``0`` restores the default.
 
+    Parameters
+    ----------
+    n : int or None
+        From 1 to :data:`MAX_THREADS` (1024); ``None`` or 0 goes back to
+        OpenMP's default (``OMP_NUM_THREADS``, ``threadpoolctl``). Anything
+        else raises ``ValueError``. In a child forked after its parent ran
+        several threads the setting is kept but loops still run on one
+        thread (see :func:`get_num_threads`).
+
     Results are bitwise identical for any thread count.
 
     >>> import fastact
@@ -34,8 +51,10 @@ def set_num_threads(n: int | None) -> None:
     """
     if n is None:
         n = 0
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
-        raise ValueError(f"fastact.set_num_threads: n must be a non-negative int, got {n!r}")
+    if (not isinstance(n, (int, np.integer)) or isinstance(n, bool)
+            or not 0 <= n <= MAX_THREADS):
+        raise ValueError(f"fastact.set_num_threads: n must be an int from 0 (the default) to "
+                         f"{MAX_THREADS}, or None, got {n!r}")
     _ufuncs.set_num_threads(int(n))
 
 
@@ -50,6 +69,7 @@ def config() -> dict:
         "compiled": ", ".join(f"{k} ({v})" for k, v in _ufuncs.compiled_levels().items()),
         "openmp": _ufuncs.openmp_enabled(),
         "threads": get_num_threads(),
+        "forked": _ufuncs.forked_after_team(),
         "numpy": np.__version__,
         "python": sys.version.split()[0],
     }

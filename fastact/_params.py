@@ -97,6 +97,12 @@ class Binding:
                 raise ValueError(f"fastact.{rec.name}: {low} must not exceed {high}")
 
 
+def param_dtype(dtype: np.dtype) -> np.dtype:
+    """The dtype parameters are rounded to for an input of ``dtype``: the type the
+    computation runs in (float16 computes in float32)."""
+    return np.dtype(np.float32) if dtype == np.float16 else np.dtype(dtype)
+
+
 def sum_to_shape(values: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Sum a broadcast result back down to ``shape`` (the gradient of a broadcast parameter)."""
     lead = values.ndim - len(shape)

@@ -22,7 +22,7 @@ cdef extern from "fa_loops.h":
     ctypedef struct fa_ufunc_spec:
         const char *name
         const char *doc
-        int nin, nout
+        int nin, nout, nparams
         fa_loop_fn loops[3]
     const fa_ufunc_spec fa_ufunc_specs[]
     const int fa_ufunc_spec_count
@@ -47,6 +47,9 @@ cdef extern from "fa_dispatch.h":
     int fa_cpu_supports(const char *level)
 
 cdef extern from "fa_parallel.h":
+    int FA_MAX_THREADS
+    void fa_parallel_init()
+    int fa_forked_after_team() nogil
     int fa_openmp_enabled() nogil
     int fa_get_num_threads() nogil
     void fa_set_num_threads(int n) nogil
@@ -81,10 +84,13 @@ cdef object _make_ufunc(const fa_ufunc_spec *spec):
     if types == NULL or funcs == NULL:
         raise MemoryError()
     cdef int t, k
+    cdef int first_param = spec.nin - spec.nparams
     for t in range(3):
         funcs[t] = <PyUFuncGenericFunction>spec.loops[t]
         for k in range(nargs):
             types[t * nargs + k] = _TYPES[t]
+            if t == 0 and first_param <= k < spec.nin:  # float16 computes in float
+                types[t * nargs + k] = cnp.NPY_FLOAT
     return cnp.PyUFunc_FromFuncAndData(
         funcs, _NO_DATA, types, 3, spec.nin, spec.nout, cnp.PyUFunc_None,
         spec.name, spec.doc, 0)
@@ -126,6 +132,10 @@ def _choose_level(requested):
     """The level to register: the best supported, or the one requested."""
     compiled, supported = compiled_levels(), supported_levels()
     if not requested:
+        if not supported:  # a build of chosen levels only (FASTACT_LEVELS)
+            raise RuntimeError(
+                f"fastact: this build has only the level(s) {', '.join(compiled)}, which this "
+                f"CPU lacks; rebuild without FASTACT_LEVELS")
         return supported[len(supported) - 1]  # (wraparound is off in this file)
     if requested not in compiled:
         raise RuntimeError(
@@ -156,6 +166,16 @@ DISPATCH_LEVEL = _choose_level(os.environ.get("FASTACT_DISPATCH", "").strip().lo
 UFUNCS = _register(DISPATCH_LEVEL)
 globals().update(UFUNCS)
 __all__ = sorted(UFUNCS)
+
+
+fa_parallel_init()
+MAX_THREADS = FA_MAX_THREADS
+
+
+def forked_after_team():
+    """Whether this process was forked after its parent had run a team of threads
+    (its loops then run on one thread: see fastact.set_num_threads)."""
+    return bool(fa_forked_after_team())
 
 
 def openmp_enabled():

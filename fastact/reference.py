@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from . import _reference_groups, _reference_rowwise, registry
-from ._params import Binding, sum_to_shape
+from ._params import Binding, param_dtype, sum_to_shape
 
 LD = np.longdouble
 
@@ -396,8 +396,14 @@ def _exp_like(a):
 
 
 def _float_dtype(name: str, inputs, params) -> np.dtype:
+    """The result dtype the ufunc's loops give: that of the inputs, unless a parameter
+    array needs a wider one (a float16 loop takes float32 parameters)."""
     try:
         operands = [_exp_like(a) for a in inputs]
+        strong = [np.asarray(p) for p in params if not isinstance(p, (int, float))]
+        data = np.result_type(*operands)
+        if data == np.float16 and all(np.can_cast(p.dtype, np.float32) for p in strong):
+            return np.dtype(np.float16)
         operands += [p if isinstance(p, (int, float)) else np.asarray(p) for p in params]
         dt = np.result_type(*operands)
     except TypeError as exc:
@@ -432,8 +438,10 @@ class Activation:
             raise TypeError(f"fastact.{self.name}: unexpected keyword(s) {sorted(unknown)}")
         dtype = np.dtype(kwargs.get("dtype") or _float_dtype(self.name, inputs, values))
         wp = LD if dtype == np.float64 else np.float64
-        # inputs and parameters are first rounded to the result dtype, as the ufunc does
-        arrays = [np.asarray(a, dtype=dtype).astype(wp) for a in (*inputs, *values)]
+        # inputs are first rounded to the result dtype and parameters to the type the
+        # ufunc computes in (float32 for float16), as the ufunc does
+        arrays = [np.asarray(a, dtype=dtype).astype(wp) for a in inputs]
+        arrays += [np.asarray(a, dtype=param_dtype(dtype)).astype(wp) for a in values]
         shape = np.broadcast_shapes(*(a.shape for a in arrays))
         with np.errstate(all="ignore"):
             results = compute(self.record.kernel(choice), arrays, wp)
