@@ -19,6 +19,34 @@ from ._api import _as_float, _call
 from .registry import RowRecord
 
 
+def _unmasked(x: Any) -> tuple[Any, np.ndarray | None]:
+    """(the data, the mask) of a ``numpy.ma`` masked array; (x, None) for anything else."""
+    if isinstance(x, np.ma.MaskedArray):
+        return np.ma.getdata(x), np.ma.getmaskarray(x)
+    return x, None
+
+
+def _remask(result: Any, mask: np.ndarray | None) -> Any:
+    """``result`` as a masked array with ``mask`` (as NumPy's ufuncs return for masked input)."""
+    if mask is None:
+        return result
+    return np.ma.MaskedArray(result, mask=np.broadcast_to(mask, np.shape(result)).copy())
+
+
+def _union(shape: tuple, *masks: np.ndarray | None) -> np.ndarray | None:
+    """The entries masked in any of ``masks`` (None where none is a mask)."""
+    given = [np.broadcast_to(m, shape) for m in masks if m is not None]
+    return np.logical_or.reduce(given) if given else None
+
+
+def _refuse_masked(name: str, *arrays: Any) -> None:
+    """A TypeError for masked input where a mask has no meaning fastact can honour."""
+    if any(isinstance(a, np.ma.MaskedArray) for a in arrays):
+        raise TypeError(f"fastact.{name}: masked arrays are not supported here; pass "
+                        f"x.filled(value) (or, for softmax, log_softmax and softmin, a "
+                        f"where= mask)")
+
+
 class RowActivation:
     """A compiled row-wise activation with its backward from the output.
 
@@ -61,18 +89,34 @@ class RowActivation:
 
     def __call__(self, x: ArrayLike, axis: int = -1, where: ArrayLike | None = None,
                  out: np.ndarray | None = None) -> np.ndarray:
-        """f(x) along ``axis``; entries where ``where`` is False take no part."""
-        x = _as_float(x)
+        """f(x) along ``axis``; entries where ``where`` is False take no part.
+
+        The masked entries of a ``numpy.ma`` masked array take no part either, and
+        come back masked.
+        """
+        x, hidden = _unmasked(_as_float(x))
         axes, mask = self._core(x, axis, where)
-        return _call(self.name, self._forward, (x, mask), {"axes": axes, "out": out})
+        if hidden is not None:
+            mask = mask & ~hidden
+        y = _call(self.name, self._forward, (x, mask), {"axes": axes, "out": out})
+        return _remask(y, hidden)
 
     def backward(self, grad_out: ArrayLike, y: ArrayLike, axis: int = -1,
                  where: ArrayLike | None = None, out: np.ndarray | None = None) -> np.ndarray:
-        """The vector-Jacobian product from the output y = f(x) (x need not be kept)."""
-        grad_out, y = _as_float(grad_out), _as_float(y)
+        """The vector-Jacobian product from the output y = f(x) (x need not be kept).
+
+        Entries masked in ``grad_out`` or ``y`` (``numpy.ma``) take no part, as with
+        ``where``, and come back masked.
+        """
+        (grad_out, g_hidden), (y, y_hidden) = _unmasked(_as_float(grad_out)), _unmasked(
+            _as_float(y))
         axes, mask = self._core(y, axis, where)
-        return _call(self.name, self._backward, (grad_out, y, mask),
-                     {"axes": [axes[0]] * 4, "out": out})
+        hidden = _union(mask.shape, g_hidden, y_hidden)
+        if hidden is not None:
+            mask = mask & ~hidden
+        gx = _call(self.name, self._backward, (grad_out, y, mask),
+                   {"axes": [axes[0]] * 4, "out": out})
+        return _remask(gx, hidden)
 
 
 class SoftmaxActivation(RowActivation):
@@ -80,6 +124,7 @@ class SoftmaxActivation(RowActivation):
 
     def jacobian(self, x: ArrayLike, axis: int = -1) -> np.ndarray:
         """dy_i/dx_j = y_i (delta_ij - y_j), shape (..., n, n) with the row axis moved last."""
+        _refuse_masked(self.name + ".jacobian", x)
         y = np.moveaxis(self(x, axis=axis), axis, -1)
         eye = np.eye(y.shape[-1], dtype=y.dtype)
         return y[..., :, None] * (eye - y[..., None, :])
@@ -89,14 +134,22 @@ class SparsemaxActivation(RowActivation):
     """sparsemax: no mask (its zeros are exact already); backward from the output."""
 
     def __call__(self, x: ArrayLike, axis: int = -1, out: np.ndarray | None = None) -> np.ndarray:
-        """The Euclidean projection of each row onto the probability simplex."""
-        x = _as_float(x)
+        """The Euclidean projection of each row onto the probability simplex.
+
+        The masked entries of a ``numpy.ma`` masked array take no part (as -inf
+        would) and come back masked.
+        """
+        x, hidden = _unmasked(_as_float(x))
+        if hidden is not None:
+            x = np.where(hidden, -np.inf, x).astype(np.result_type(x), copy=False)
         axis = self._axis(x, axis)
-        return _call(self.name, self._forward, (x,), {"axes": [(axis,)] * 2, "out": out})
+        y = _call(self.name, self._forward, (x,), {"axes": [(axis,)] * 2, "out": out})
+        return _remask(y, hidden)
 
     def backward(self, grad_out: ArrayLike, y: ArrayLike, axis: int = -1,
                  out: np.ndarray | None = None) -> np.ndarray:
         """grad_out minus its mean over the support {y > 0}, 0 off it."""
+        _refuse_masked(self.name + ".backward", grad_out, y)
         grad_out, y = _as_float(grad_out), _as_float(y)
         axis = self._axis(y, axis)
         return _call(self.name, self._backward, (grad_out, y), {"axes": [(axis,)] * 3,
@@ -119,12 +172,21 @@ class GluActivation(RowActivation):
         return x[tuple(first)], x[tuple(second)], axis
 
     def __call__(self, x: ArrayLike, axis: int = -1, out: np.ndarray | None = None) -> np.ndarray:
-        """a * sigmoid(b) for the halves (a, b) of x along ``axis`` (views, no copies)."""
-        a, b, _ = self._halves(_as_float(x), axis)
-        return _call(self.name, self._forward, (a, b), {"out": out})
+        """a * sigmoid(b) for the halves (a, b) of x along ``axis`` (views, no copies).
+
+        For a ``numpy.ma`` masked array, an output entry is masked where a or b is.
+        """
+        x, hidden = _unmasked(_as_float(x))
+        a, b, axis = self._halves(x, axis)
+        y = _call(self.name, self._forward, (a, b), {"out": out})
+        if hidden is None:
+            return y
+        hidden_a, hidden_b, _ = self._halves(hidden, axis)
+        return _remask(y, hidden_a | hidden_b)
 
     def backward(self, grad_out: ArrayLike, x: ArrayLike, axis: int = -1) -> np.ndarray:
         """The gradient with respect to x (both halves), from grad_out and x."""
+        _refuse_masked(self.name + ".backward", grad_out, x)
         grad_out = _as_float(grad_out)
         a, b, axis = self._halves(_as_float(x), axis)
         dtype = None
@@ -168,15 +230,27 @@ class MaxoutActivation(RowActivation):
 
     def __call__(self, x: ArrayLike, pieces: int, axis: int = -1,
                  out: np.ndarray | None = None) -> np.ndarray:
-        """The maximum of each group of ``pieces`` consecutive entries along ``axis``."""
-        groups, axis = self._groups(_as_float(x), pieces, axis)
+        """The maximum of each group of ``pieces`` consecutive entries along ``axis``.
+
+        The masked entries of a ``numpy.ma`` masked array take no part; a group
+        with every entry masked comes back masked.
+        """
+        x, hidden = _unmasked(_as_float(x))
+        if hidden is not None:
+            x = np.where(hidden, -np.inf, x).astype(np.result_type(x), copy=False)
+        groups, axis = self._groups(x, pieces, axis)
         kwargs = {} if out is None else {"out": np.moveaxis(out, axis, -1)}
         y = _call(self.name, self._forward, (groups,), kwargs)
-        return out if out is not None else np.moveaxis(y, -1, axis)
+        y = out if out is not None else np.moveaxis(y, -1, axis)
+        if hidden is None:
+            return y
+        hidden_groups, _ = self._groups(hidden, pieces, axis)
+        return _remask(y, np.moveaxis(hidden_groups.all(axis=-1), -1, axis))
 
     def backward(self, grad_out: ArrayLike, x: ArrayLike, pieces: int,
                  axis: int = -1) -> np.ndarray:
         """grad_out routed to the first arg-max of each group, 0 elsewhere."""
+        _refuse_masked(self.name + ".backward", grad_out, x)
         groups, axis = self._groups(_as_float(x), pieces, axis)
         out_shape = list(np.shape(x))
         out_shape[axis] = groups.shape[-2]
