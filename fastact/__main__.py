@@ -193,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
         from fastact import _bench
 
         return _bench.main(argv[1:])
+    if argv[:1] == ["check"]:
+        from fastact import _check
+
+        return _check.main(argv[1:])
     args = parse_args(argv)
     if args.threads is not None:
         fastact.set_num_threads(args.threads)
