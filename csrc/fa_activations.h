@@ -411,7 +411,8 @@ FA_INLINE fa_real fa_act_softplus(fa_real x, const fa_real *p, fa_real *d, int *
     fa_real den = 1.0 + e;
     *d = (pos ? 1.0 : e) / den;
     if (t.hi < FA_DEEP_TAIL) /* log1p(exp(t)) = exp(t), subnormal: divide first */
-        return FA_RARE(rare, fa_mul_exp_deep(1.0 / beta, t));
+        /* at t = -inf the limit 0, also where 1/beta overflows (beta = 5e-324) */
+        return FA_RARE(rare, t.hi == -INFINITY ? 0.0 : fa_mul_exp_deep(1.0 / beta, t));
     return (t.hi > 0.0 ? x : 0.0) + fa_log1p(e) / beta;
 }
 FA_INLINE fa_real fa_act_softplus_from_output(fa_real y, const fa_real *p)
@@ -428,7 +429,7 @@ FA_INLINE fa_real fa_act_mish(fa_real x, const fa_real *p, fa_real *d, int *rare
     fa_real e = fa_exp_nonpos(-fabs(xc));
     fa_real t, plain;
     if (xc <= 0.0) {
-        fa_real n = e * (e + 2.0);
+        fa_real n = fa_fma(e, e, 2.0 * e); /* one rounding: 4.7 ULP in float as e (e + 2) */
         fa_real den = n + 2.0;
         t = n / den;
         /* f' = e (4 (1 + x) + e (6 + 4x + 4e + e^2)) / (n + 2)^2: only the
@@ -522,11 +523,15 @@ FA_INLINE fa_real fa_act_gelu_erf(fa_real x, const fa_real *p, fa_real *d, int *
 /* ---- exponential linear units ---------------------------------------- */
 
 /* p = {alpha}; elu'(0) = alpha (PyTorch). */
+/* elu'(x) = alpha e^x: where e^x is subnormal (or 0) a large alpha would
+ * multiply its absolute error, so there alpha e^x is rounded once
+ * (fa_mul_exp_deep; alpha = 1e300 at x = -1000 is 5e-135, not 0). */
 FA_INLINE fa_real fa_act_elu(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    (void)rare;
     fa_real xn = x > 0.0 ? 0.0 : x, em1, e = fa_exp_expm1_nonpos(xn, &em1);
-    *d = x > 0.0 ? 1.0 : p[0] * e;
+    *d = x > 0.0     ? 1.0
+         : x < FA_DEEP_TAIL ? FA_RARE(rare, fa_mul_exp_deep(p[0], fa_dd_make(fa_max(xn, -2.0 * FA_SATURATE), 0.0)))
+                      : p[0] * e;
     return x > 0.0 ? x : p[0] * em1;
 }
 FA_INLINE fa_real fa_act_elu_from_output(fa_real y, const fa_real *p)
@@ -623,10 +628,11 @@ FA_INLINE fa_real fa_act_squareplus(fa_real x, const fa_real *p, fa_real *d, int
 }
 FA_INLINE fa_real fa_act_squareplus_from_output(fa_real y, const fa_real *p)
 {
-    fa_real qb = 0.25 * p[0]; /* f' = y^2 / (y^2 + b/4) */
-    if (qb == 0.0) /* b = 0: squareplus is relu */
+    fa_real b = p[0], qb = 0.25 * b; /* f' = y^2 / (y^2 + b/4) */
+    if (b == 0.0) /* squareplus is relu */
         return y > 0.0 ? 1.0 : 0.0;
-    return y >= 1.0 ? 1.0 / (1.0 + (qb / y) / y) : y * (y / fa_fma(y, y, qb));
+    /* below 1 as 4y^2 / (4y^2 + b): b/4 may underflow where b does not */
+    return y >= 1.0 ? 1.0 / (1.0 + (qb / y) / y) : y * ((4.0 * y) / fa_fma(4.0 * y, y, b));
 }
 
 /* ---- glu's gate ---------------------------------------------------------

@@ -95,11 +95,13 @@ class Activation(ForwardCall):
     def __repr__(self) -> str:
         return f"<fastact activation {self.name!r}>"
 
-    def _ufunc(self, op: str, args: tuple, kwargs: dict):
+    def _ufunc(self, op: str, args: tuple, kwargs: dict, inputs: tuple):
+        """(the ufunc for ``op``, the parameter values, the ufunc's keyword arguments);
+        parameters given are checked as rounded for a call on ``inputs``."""
         if not args and not kwargs and self._no_params is not None:
             values, choice, kwargs = self._no_params
             return self._kernels[choice][op], values, dict(kwargs)
-        values, choice, kwargs = self._binding.bind(args, kwargs)
+        values, choice, kwargs = self._binding.bind(args, kwargs, inputs)
         return self._kernels[choice][op], values, kwargs
 
     if TYPE_CHECKING:  # at run time, ForwardCall.__call__ (C): f(x) without Python
@@ -110,26 +112,26 @@ class Activation(ForwardCall):
 
     def _general_call(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:
         """f(x, *params, **kwargs) with the parameters bound and checked."""
-        ufunc, values, kwargs = self._ufunc("forward", params, kwargs)
+        ufunc, values, kwargs = self._ufunc("forward", params, kwargs, (x,))
         return _call(self.name, ufunc, (_as_float(x), *values), kwargs)
 
     def grad(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:
         """f'(x), elementwise."""
-        ufunc, values, kwargs = self._ufunc("grad", params, kwargs)
+        ufunc, values, kwargs = self._ufunc("grad", params, kwargs, (x,))
         return _call(self.name, ufunc, (_as_float(x), *values), kwargs)
 
     def value_and_grad(
         self, x: ArrayLike, *params: ArrayLike, **kwargs: Any
     ) -> tuple[np.ndarray, np.ndarray]:
         """(f(x), f'(x)) from one read of x; ``out=`` takes a pair of arrays."""
-        ufunc, values, kwargs = self._ufunc("value_and_grad", params, kwargs)
+        ufunc, values, kwargs = self._ufunc("value_and_grad", params, kwargs, (x,))
         return _call(self.name, ufunc, (_as_float(x), *values), kwargs)
 
     def backward(
         self, grad_out: ArrayLike, x: ArrayLike, *params: ArrayLike, **kwargs: Any
     ) -> np.ndarray:
         """grad_out * f'(x), the vector-Jacobian product, without forming f'(x)."""
-        ufunc, values, kwargs = self._ufunc("backward", params, kwargs)
+        ufunc, values, kwargs = self._ufunc("backward", params, kwargs, (grad_out, x))
         return _call(self.name, ufunc, (_as_float(grad_out), _as_float(x), *values), kwargs)
 
 
@@ -140,10 +142,11 @@ class ActivationFromOutput(Activation):
         self, grad_out: ArrayLike, y: ArrayLike, *params: ArrayLike, **kwargs: Any
     ) -> np.ndarray:
         """grad_out * f'(x) computed from y = f(x), so x need not be kept."""
-        ufunc, values, kwargs = self._ufunc("backward_from_output", params, kwargs)
+        ufunc, values, kwargs = self._ufunc("backward_from_output", params, kwargs, (grad_out, y))
         if self.record.from_output_domain:
             self._binding.check(values, self.record.from_output_domain,
-                                " for backward_from_output (f' is not a function of y otherwise)")
+                                " for backward_from_output (f' is not a function of y otherwise)",
+                                (grad_out, y))
         return _call(self.name, ufunc, (_as_float(grad_out), _as_float(y), *values), kwargs)
 
 
@@ -158,7 +161,7 @@ class ActivationWithParamGrad(Activation):
         ``out`` may be one array (for grad_x) or a pair (grad_x, grad_param); with
         ``where=``, masked-out elements contribute nothing to grad_param.
         """
-        ufunc, values, kwargs = self._ufunc("backward", params, kwargs)
+        ufunc, values, kwargs = self._ufunc("backward", params, kwargs, (grad_out, x))
         out_x, out_param = _out_pair(self.name, kwargs.pop("out", None))
         where = kwargs.pop("where", True)
         grad_x, grad_param = _call(self.name, ufunc,

@@ -12,33 +12,86 @@ import numpy as np
 
 from .registry import REQUIRED, Record
 
-_DOMAIN_TESTS = {
-    "nonzero": (lambda v: v != 0, "must be nonzero"),
-    "nonnegative": (lambda v: v >= 0, "must be >= 0"),
-    "positive": (lambda v: v > 0, "must be > 0"),
+
+def _finite(v):
+    return np.isfinite(v)
+
+
+def _not_nan(v):
+    return ~np.isnan(v)
+
+
+# domain: (test on the value rounded to the computation's dtype, what it must be)
+DOMAINS = {
+    "finite": (_finite, "a finite number"),
+    "extended": (_not_nan, "a number, +-inf included (not NaN)"),
+    "nonzero": (lambda v: _finite(v) & (v != 0), "a finite nonzero number"),
+    "nonnegative": (lambda v: _finite(v) & (v >= 0), "a finite number >= 0"),
+    "nonnegative_extended": (lambda v: _not_nan(v) & (v >= 0), "a number >= 0, inf included"),
+    "positive": (lambda v: _finite(v) & (v > 0), "a finite number > 0"),
 }
 
 
-def _complies(value: Any, test) -> bool:
-    with np.errstate(invalid="ignore"):
-        ok = test(np.asarray(value))
-    return bool(np.all(ok | np.isnan(np.asarray(value, dtype=float))))
-
-
-def check_domain(record_name: str, name: str, value: Any, domain: str, why: str = "") -> None:
-    """Raise ValueError if ``value`` (scalar or array) leaves ``domain``."""
-    if domain == "any":
-        return
-    test, text = _DOMAIN_TESTS[domain]
+def result_dtype(name: str, inputs: tuple, params: list) -> np.dtype:
+    """The dtype a call computes and returns: that of the (float-promoted) inputs,
+    unless a parameter array needs a wider one (a float16 loop takes float32
+    parameters, so float16 and float32 parameters keep float16). Python numbers
+    are weak, as for any ufunc."""
     try:
-        ok = _complies(value, test)
+        operands = [as_exp_operand(a) for a in inputs]
+        strong = [np.asarray(p) for p in params if not isinstance(p, (int, float))]
+        data = np.result_type(*operands)
+        if data == np.float16 and all(np.can_cast(p.dtype, np.float32) for p in strong):
+            return np.dtype(np.float16)
+        operands += [p if isinstance(p, (int, float)) else np.asarray(p) for p in params]
+        dt = np.result_type(*operands)
+    except TypeError as exc:
+        raise TypeError(f"fastact.{name}: unsupported input: {exc}") from None
+    if dt.kind in "biu":
+        dt = np.result_type(dt, np.float16)
+    if dt.kind != "f" or dt.itemsize > 8:
+        raise TypeError(f"fastact.{name}: unsupported dtype {dt} (float16/32/64, ints, bool)")
+    return dt
+
+
+def as_exp_operand(a: Any) -> Any:
+    """An input as the ufunc sees it after fastact's promotion: ints and bools become
+    the float type np.exp gives them; Python ints and floats stay weak scalars."""
+    if isinstance(a, bool):
+        return np.float16(a)
+    if isinstance(a, (int, float)):
+        return a
+    a = np.asarray(a)
+    return a.astype(np.result_type(a.dtype, np.float16)) if a.dtype.kind in "biu" else a
+
+
+def check_domain(record_name: str, name: str, value: Any, domain: str, why: str = "",
+                 dtype: np.dtype | None = None) -> None:
+    """Raise ValueError if ``value`` (scalar or array), rounded to ``dtype`` (the type
+    the call computes in; float64 if unknown), leaves ``domain``."""
+    test, text = DOMAINS[domain]
+    try:
+        given = np.asarray(value)
+        if given.dtype.kind not in "biuf":
+            raise TypeError
+        with np.errstate(over="ignore"):
+            rounded = given.astype(dtype or np.float64)
     except (TypeError, ValueError):
         raise TypeError(
             f"fastact.{record_name}: parameter {name!r} must be a real number or array, "
             f"got {type(value).__name__}"
         ) from None
-    if not ok:
-        raise ValueError(f"fastact.{record_name}: parameter {name!r} {text}{why}")
+    ok = test(rounded)
+    if np.all(ok):
+        return
+    i = int(np.argmin(np.ravel(ok)))
+    shown, became = given.flat[i], rounded.flat[i]
+    note = ""
+    if np.isfinite(shown) and (not np.isfinite(became) or (became == 0) != (shown == 0)):
+        note = f", which is {became.item()!r} in {rounded.dtype}, the type it computes in"
+    where = "" if given.ndim == 0 else " (an element of the array)"
+    raise ValueError(f"fastact.{record_name}: parameter {name!r} must be {text}{why}, "
+                     f"got {shown.item()!r}{where}{note}")
 
 
 class Binding:
@@ -50,8 +103,10 @@ class Binding:
         self.defaults = tuple(p.default for p in record.params)
         self.selector = record.selector
 
-    def bind(self, args: tuple, kwargs: dict) -> tuple[list, str | None, dict]:
-        """Split into (parameter values, selector choice, remaining keyword arguments)."""
+    def bind(self, args: tuple, kwargs: dict,
+             inputs: tuple = ()) -> tuple[list, str | None, dict]:
+        """Split into (parameter values, selector choice, remaining keyword arguments),
+        and check each value given, rounded to the type a call on ``inputs`` computes in."""
         rec = self.record
         choice = None
         if self.selector is not None:
@@ -79,22 +134,41 @@ class Binding:
             else:
                 values.append(default)
         if any(v is not d for v, d in zip(values, self.defaults, strict=False)):
-            self.check(values)
+            self.check(values, inputs=inputs)
         return values, choice, kwargs
 
-    def check(self, values: list, extra_domains: dict | None = None, why: str = "") -> None:
+    def computing_dtype(self, inputs: tuple, values: list) -> np.dtype | None:
+        """The type parameters are rounded to in a call on ``inputs`` (None if the
+        inputs are not arrays fastact computes on: the ufunc reports those)."""
+        if not inputs:
+            return None
+        try:
+            return param_dtype(result_dtype(self.record.name, inputs, values))
+        except (TypeError, ValueError):
+            return None
+
+    def check(self, values: list, extra_domains: dict | None = None, why: str = "",
+              inputs: tuple = ()) -> None:
+        """Raise ValueError for a parameter outside its domain (and ``extra_domains``)."""
         rec = self.record
+        dtype = self.computing_dtype(inputs, values)
         for param, value in zip(rec.params, values, strict=False):
-            domain = (extra_domains or {}).get(param.name, param.domain)
-            check_domain(rec.name, param.name, value, domain, why)
-            if extra_domains and param.domain != domain:
-                check_domain(rec.name, param.name, value, param.domain)
+            check_domain(rec.name, param.name, value, param.domain, dtype=dtype)
+            extra = (extra_domains or {}).get(param.name)
+            if extra and extra != param.domain:
+                check_domain(rec.name, param.name, value, extra, why, dtype)
         if rec.ordered_params:
             low, high = rec.ordered_params
-            lo = values[self.names.index(low)]
-            hi = values[self.names.index(high)]
-            if np.any(np.asarray(lo) > np.asarray(hi)):
-                raise ValueError(f"fastact.{rec.name}: {low} must not exceed {high}")
+            with np.errstate(over="ignore"):
+                lo, hi = (np.asarray(values[self.names.index(n)]).astype(dtype or np.float64)
+                          for n in (low, high))
+            above = lo > hi
+            if np.any(above):
+                i = int(np.argmax(np.ravel(np.broadcast_to(above, np.broadcast_shapes(
+                    lo.shape, hi.shape)))))
+                lo_i, hi_i = (np.broadcast_to(v, above.shape).flat[i].item() for v in (lo, hi))
+                raise ValueError(f"fastact.{rec.name}: parameter {low!r} must be <= {high!r}, "
+                                 f"got {low}={lo_i!r} and {high}={hi_i!r}")
 
 
 def param_dtype(dtype: np.dtype) -> np.dtype:

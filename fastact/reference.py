@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from . import _reference_groups, _reference_rowwise, registry
-from ._params import Binding, param_dtype, sum_to_shape
+from ._params import Binding, param_dtype, result_dtype, sum_to_shape
 
 LD = np.longdouble
 
@@ -384,37 +384,6 @@ _FROM_OUTPUT = {
 _UFUNC_KWARGS = {"out", "where", "dtype"}
 
 
-def _exp_like(a):
-    """An input as the ufunc sees it after fastact's promotion: ints and bools become
-    the float type np.exp gives them; Python ints and floats stay weak scalars."""
-    if isinstance(a, bool):
-        return np.float16(a)
-    if isinstance(a, (int, float)):
-        return a
-    a = np.asarray(a)
-    return a.astype(np.result_type(a.dtype, np.float16)) if a.dtype.kind in "biu" else a
-
-
-def _float_dtype(name: str, inputs, params) -> np.dtype:
-    """The result dtype the ufunc's loops give: that of the inputs, unless a parameter
-    array needs a wider one (a float16 loop takes float32 parameters)."""
-    try:
-        operands = [_exp_like(a) for a in inputs]
-        strong = [np.asarray(p) for p in params if not isinstance(p, (int, float))]
-        data = np.result_type(*operands)
-        if data == np.float16 and all(np.can_cast(p.dtype, np.float32) for p in strong):
-            return np.dtype(np.float16)
-        operands += [p if isinstance(p, (int, float)) else np.asarray(p) for p in params]
-        dt = np.result_type(*operands)
-    except TypeError as exc:
-        raise TypeError(f"fastact.{name}: unsupported input: {exc}") from None
-    if dt.kind in "biu":
-        dt = np.result_type(dt, np.float16)
-    if dt.kind != "f" or dt.itemsize > 8:
-        raise TypeError(f"fastact.{name}: unsupported dtype {dt} (float16/32/64, ints, bool)")
-    return dt
-
-
 class Activation:
     """The NumPy oracle for one activation; same signatures as ``fastact.<name>``."""
 
@@ -432,11 +401,11 @@ class Activation:
 
         The last of ``inputs`` is x (or y): where it is NaN every result is NaN.
         """
-        values, choice, kwargs = self._binding.bind(params, kwargs)
+        values, choice, kwargs = self._binding.bind(params, kwargs, inputs)
         unknown = set(kwargs) - _UFUNC_KWARGS
         if unknown:
             raise TypeError(f"fastact.{self.name}: unexpected keyword(s) {sorted(unknown)}")
-        dtype = np.dtype(kwargs.get("dtype") or _float_dtype(self.name, inputs, values))
+        dtype = np.dtype(kwargs.get("dtype") or result_dtype(self.name, inputs, values))
         wp = LD if dtype == np.float64 else np.float64
         # inputs are first rounded to the result dtype and parameters to the type the
         # ufunc computes in (float32 for float16), as the ufunc does
@@ -473,9 +442,10 @@ class ActivationFromOutput(Activation):
         """grad_out * f'(x) from y = f(x)."""
         base = self.record.alias_of or self.name
         if self.record.from_output_domain:
-            values, _, _ = self._binding.bind(params, dict(kwargs))
+            values, _, _ = self._binding.bind(params, dict(kwargs), (grad_out, y))
             self._binding.check(values, self.record.from_output_domain,
-                                " for backward_from_output (f' is not a function of y otherwise)")
+                                " for backward_from_output (f' is not a function of y otherwise)",
+                                (grad_out, y))
         return self._run((grad_out, y), params, kwargs,
                          lambda k, a, wp: [a[0] * _FROM_OUTPUT[base](*a[1:], wp)])
 

@@ -7,7 +7,7 @@ exists, and notes on advantages, drawbacks and typical uses.
 
 >>> from fastact import registry
 >>> registry.get("elu").params[0]
-Param(name='alpha', default=1.0, domain='any', example=None)
+Param(name='alpha', default=1.0, domain='finite', example=None)
 >>> [r.name for r in registry.RECORDS][:3]
 ['linear', 'step', 'sigmoid']
 """
@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 REQUIRED = None
 """Marker for a parameter without a default."""
 
-DOMAINS = ("any", "nonzero", "nonnegative", "positive")
+DOMAINS = ("finite", "extended", "nonzero", "nonnegative", "nonnegative_extended", "positive")
+"""A parameter's valid values, checked after rounding to the type the call computes in:
+finite numbers (``finite``), any but NaN (``extended``), finite and nonzero, finite and
+>= 0, >= 0 with inf (``nonnegative_extended``), finite and > 0."""
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class Param:
 
     name: str
     default: float | None = REQUIRED
-    domain: str = "any"
+    domain: str = "finite"
     example: float | None = None
 
 
@@ -192,7 +195,7 @@ RECORDS: tuple[Record, ...] = (
        "Swish's shape without an exponential; cheap and quantization-friendly.",
        "Approximates swish only roughly.",
        "MobileNetV3 and other efficient vision models (slope=1/6: PyTorch's hardswish)."),
-    _r("hard_tanh", [Param("min_val", -1.0), Param("max_val", 1.0)],
+    _r("hard_tanh", [Param("min_val", -1.0, "extended"), Param("max_val", 1.0, "extended")],
        r"\operatorname{clip}(x, m, M)", r"[m < x < M]", r"[m, M]",
        [("x = min_val or max_val", "f' = 0")], r"[m < y < M]",
        "Bounded like tanh at the cost of a comparison.",
@@ -218,20 +221,21 @@ RECORDS: tuple[Record, ...] = (
        "Suppresses small inputs smoothly (cubic near 0).",
        "Rarely used; little evidence for hidden layers.",
        "Sparse coding, denoising."),
-    _r("softshrink", [Param("lambd", 0.5, "nonnegative")],
+    _r("softshrink", [Param("lambd", 0.5, "nonnegative_extended")],
        r"x - \lambda \text{ if } x > \lambda;\ x + \lambda \text{ if } x < -\lambda;\ 0",
        r"[|x| > \lambda]", r"(-\infty, \infty)",
        [("x = +-lambd", "f' = 0")], r"[y \ne 0]",
        "The soft-thresholding operator: the proximal map of the L1 norm.",
        "Shrinks every surviving value by lambd (biased).",
        "Sparse coding (ISTA), wavelet denoising."),
-    _r("hardshrink", [Param("lambd", 0.5, "nonnegative")],
+    _r("hardshrink", [Param("lambd", 0.5, "nonnegative_extended")],
        r"x \text{ if } |x| > \lambda \text{ else } 0", r"[|x| > \lambda]",
        r"(-\infty, \infty)", [("x = +-lambd", "f' = 0")], r"[y \ne 0]",
        "Hard thresholding: keeps large values exactly.",
        "Discontinuous at +-lambd.",
        "Sparse coding, compressed sensing."),
-    _r("threshold", [Param("threshold", example=0.5), Param("value", example=-1.0)],
+    _r("threshold", [Param("threshold", domain="extended", example=0.5),
+                     Param("value", domain="extended", example=-1.0)],
        r"x \text{ if } x > t \text{ else } v", r"[x > t]", r"\{v\} \cup (t, \infty)",
        [("x = threshold", "f' = 0")], None,
        "Generalizes ReLU with an arbitrary cut and fill value.",
