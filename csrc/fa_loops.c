@@ -108,6 +108,41 @@
     (void)hoisted_p, (void)hoisted_finite;
 #define FA_PARAMS(MODE, T, FIRST, NP) FA_PARAMS_##MODE(T, FIRST, NP)
 
+/* g f': in the float build, where f' has tails (fa_activations.def) and is
+ * below float's normal range, g f' is formed in double by the double build's
+ * definition (fa_backward_in_double_*) and rounded once: a subnormal f'
+ * (tanh'(-50)) or one that underflowed to 0 (sigmoid'(-110)) times a large g
+ * would otherwise multiply its rounding error, or return 0 for a product that
+ * is a normal number. The unchecked first pass notes such an element as an
+ * anomaly (fa_below_normal, ORed in: no per-element flag to store; an integer
+ * minimum of |f'| instead stopped GCC 12 vectorizing the pass), so that its
+ * block is computed again checked. In the float64 loops f' has no such tail
+ * that matters at double's precision, and g f' is the product as computed. */
+#ifdef FA_REAL_FLOAT
+/* The sign bit of fa_uint if |d| is below the normal range (or d is not
+ * finite), else 0: |d|'s bits, shifted out of their sign, less FLT_MIN's,
+ * borrow exactly then. Integer operations: cheaper in the vectorized pass
+ * than a compare turned into a mask. */
+static inline fa_uint fa_below_normal(fa_real d)
+{
+    return ((fa_bits(d) << 1) - (fa_bits(FA_REAL_MIN) << 1)) & ~(~(fa_uint)0 >> 1);
+}
+#define FA_TIMES_GRAD(NAME, OP, g, x, d, p, CHECKED)                                               \
+    ((CHECKED) ? (fa_tails_##NAME && fabs(d) < FA_REAL_MIN                                         \
+                      ? (fa_real)FA_LEVELED(fa_##OP##_in_double_##NAME)(g, x, p)                   \
+                      : (g) * (d))                                                                 \
+               : (anomaly |= fa_tails_##NAME ? fa_below_normal(d) : 0, (g) * (d)))
+#else
+#define FA_TIMES_GRAD(NAME, OP, g, x, d, p, CHECKED) ((g) * (d))
+#endif
+#define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD, TAILS)                                    \
+    enum { fa_tails_##NAME = TAILS };                                                              \
+    double FA_LEVELED(fa_backward_in_double_##NAME)(double g, double x, const float *p);           \
+    double FA_LEVELED(fa_backward_from_output_in_double_##NAME)(double g, double y,                \
+                                                                const float *p);
+#include "fa_activations.def"
+#undef FA_ACTIVATION
+
 #define FA_BODY_forward(NAME, NP, T, MODE, RARE, CHECKED)                                          \
     FA_PARAMS(MODE, T, 1, NP)                                                                      \
     fa_real x = FA_IN(MODE, T, 1, NP, 0), d;                                                        \
@@ -136,7 +171,8 @@
     fa_real g = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1), d;                          \
     finite &= fa_isfinite(g) & fa_isfinite(x);                                                     \
     (void)fa_act_##NAME(FA_ARG(CHECKED, x), p, &d, RARE);                                          \
-    FA_NOTE_1(CHECKED, x, FA_OUT(MODE, T, 2, NP, 2 + (NP), g * FA_RESULT(CHECKED, x, d)))
+    fa_real gd = FA_TIMES_GRAD(NAME, backward, g, FA_ARG(CHECKED, x), d, p, CHECKED);              \
+    FA_NOTE_1(CHECKED, x, FA_OUT(MODE, T, 2, NP, 2 + (NP), FA_RESULT(CHECKED, x, gd)))
 
 #define FA_BODY_backward_param(NAME, NP, T, MODE, RARE, CHECKED)                                   \
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
@@ -154,9 +190,9 @@
     fa_real g = FA_IN(MODE, T, 2, NP, 0), y = FA_IN(MODE, T, 2, NP, 1);                             \
     finite &= fa_isfinite(g) & fa_isfinite(y);                                                     \
     (void)RARE;                                                                                    \
-    FA_NOTE_1(CHECKED, y,                                                                          \
-              FA_OUT(MODE, T, 2, NP, 2 + (NP),                                                     \
-                     g * FA_RESULT(CHECKED, y, fa_act_##NAME##_from_output(FA_ARG(CHECKED, y), p))))
+    fa_real d = fa_act_##NAME##_from_output(FA_ARG(CHECKED, y), p);                                \
+    fa_real gd = FA_TIMES_GRAD(NAME, backward_from_output, g, FA_ARG(CHECKED, y), d, p, CHECKED);  \
+    FA_NOTE_1(CHECKED, y, FA_OUT(MODE, T, 2, NP, 2 + (NP), FA_RESULT(CHECKED, y, gd)))
 
 /* glu's gate (fa_activations.h): b plays x, a (and g) are arrays like it. */
 #define FA_BODY_gate(NAME, NP, T, MODE, RARE, CHECKED)                                             \
@@ -217,7 +253,8 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
  * Contiguous, in blocks of FA_BLOCK elements: a first pass runs the
  * unchecked body (FA_NOTE_1, FA_NOTE_2) without the definitions' rare
  * branches (FA_RARE, fa_activations.h), noting the elements that take one.
- * A block with an anomaly (a NaN in, a non-finite value out) is then computed again
+ * A block with an anomaly (a NaN in, a non-finite value out, a backward whose f' fell
+ * below the normal range: FA_TIMES_GRAD) is then computed again
  * checked and in full; otherwise only the noted elements are, one by one.
  * In place (an output is an input), the first pass would overwrite what
  * the second reads: there every element is computed checked and in full
@@ -390,7 +427,7 @@ static int fa_partial_overlap(char *const *args, const ptrdiff_t *steps, int nin
     FA_LOOP(NAME, NP, OP, d)
 #endif
 
-#define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD)                                           \
+#define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD, TAILS)                                    \
     FA_LOOPS(NAME, NP, forward)                                                                    \
     FA_LOOPS(NAME, NP, grad)                                                                       \
     FA_LOOPS(NAME, NP, value_and_grad)                                                             \
@@ -403,6 +440,30 @@ FA_LOOPS(glu, 0, gate)
 FA_LOOPS(glu, 0, gate_backward)
 
 #ifndef FA_REAL_FLOAT
+/* g f'(x) and g f'(y) from the output, in double, for the float build's
+ * elements where f' is below float's normal range (FA_TIMES_GRAD): the float
+ * parameters widen exactly, so this is the same function in double. Defined
+ * for every activation, so that the dead branch of one without tails still
+ * links in an unoptimized build. */
+#define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD, TAILS)                                    \
+    FA_BACKWARD_IN_DOUBLE(NAME) FA_IF(FROM_OUTPUT, FA_FROM_OUTPUT_IN_DOUBLE(NAME))
+#define FA_BACKWARD_IN_DOUBLE(NAME)                                                                \
+    double FA_LEVELED(fa_backward_in_double_##NAME)(double g, double x, const float *pf)           \
+    {                                                                                              \
+        double p[2] = {pf[0], pf[1]}, d;                                                           \
+        (void)fa_act_##NAME(x, p, &d, (int *)0);                                                   \
+        return g * d;                                                                              \
+    }
+#define FA_FROM_OUTPUT_IN_DOUBLE(NAME)                                                             \
+    double FA_LEVELED(fa_backward_from_output_in_double_##NAME)(double g, double y,                \
+                                                                const float *pf)                   \
+    {                                                                                              \
+        double p[2] = {pf[0], pf[1]};                                                              \
+        return g * fa_act_##NAME##_from_output(y, p);                                              \
+    }
+#include "fa_activations.def"
+#undef FA_ACTIVATION
+
 /* glu in double, for every dtype, where fa_gate_glu sends an element: its
  * deep tails (from |b| = 80 in float, where sigmoid(b) nears the subnormal
  * range, and from 700 in double), and a sigmoid'(b) below the normal range.
@@ -451,7 +512,7 @@ double FA_LEVELED(fa_glu_backward_tail)(double g, double a, double b, double *gb
 
 #define FA_SEE(NAME) " See fastact." #NAME " (or fastact.gelu for gelu_*) for the parameters."
 
-#define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD)                                           \
+#define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD, TAILS)                                    \
     FA_SPEC(#NAME, #NAME "(x, *params): the activation." FA_SEE(NAME), 1 + (NP), 1, NAME, forward) \
     FA_SPEC(#NAME "_grad", #NAME "_grad(x, *params): its derivative." FA_SEE(NAME), 1 + (NP), 1,  \
             NAME, grad)                                                                            \

@@ -1,0 +1,87 @@
+"""backward(g, x) is g f'(x) rounded once, also where f'(x) alone is not a normal number.
+
+Where f'(x) is below the normal range (tanh'(-50) is subnormal in float32,
+sigmoid'(-110) is 0 there) a large g lifts g f'(x) back into the normal range: a
+product formed from f'(x) rounded to float32 first would keep only the few digits
+of a subnormal, or return 0. The oracle is the reference, which forms g f'(x) in
+float64 for float32 and float16 and rounds once; where f' overflows the dtype but
+g f' does not (float16: f' is formed in float32), the product is finite.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ulp import DERIVATIVE_ULP
+
+import fastact
+from fastact import reference, registry
+from fastact._ulp import ulp_error
+
+TAILS = {
+    # name: x values where f'(x) is below float32's normal range (or 0)
+    "sigmoid": [-95.0, -105.0, 90.0, 100.0],
+    "tanh": [-46.8, -50.0, 47.0, 52.0],
+    "elu": [-90.0, -100.0],
+    "selu": [-90.0, -98.75],
+    "celu": [-90.0, -100.0],
+    "gelu": [-13.6, -14.5],
+    "silu": [-95.0, -100.0],
+    "swish": [-95.0, -100.0],
+    "softplus": [-90.0, -100.0],
+    "mish": [-95.0, -100.0],
+    "softsign": [-3.03e19, 4e19],
+    "log_sigmoid": [90.0, 100.0],
+    "tanhshrink": [1e-20, -3e-20],
+    "squareplus": [-3.45e19, -5e19],
+}
+
+
+@pytest.mark.parametrize("name", sorted(TAILS))
+def test_backward_where_the_derivative_is_not_normal(name):
+    x = np.array(TAILS[name], dtype=np.float32)
+    params = registry.get(name).example_params()
+    f, ref = getattr(fastact, name), getattr(reference, name)
+    with np.errstate(under="ignore"):
+        d64 = np.abs(ref.grad(x.astype(np.float64), **params))
+    assert np.all(d64 < np.finfo(np.float32).tiny), f"{name}: f' is normal at {x}"
+    for scale in (1e3, 1e10, 1e20, 1e30):
+        g = np.full_like(x, scale, dtype=np.float32)
+        got, want = f.backward(g, x, **params), ref.backward(g, x, **params)
+        err = ulp_error(got, want, np.float32)
+        assert err.max() <= DERIVATIVE_ULP, (
+            f"{name}.backward(g={scale:g}, x={x}) = {got}, want {want} ({err.max():.1f} ULP)")
+
+
+FROM_OUTPUT_TAILS = {
+    # name: outputs y where f' (as a function of y) is below float32's normal range
+    "sigmoid": [1e-40, 3e-39],
+    "softplus": [1e-40, 3e-39],
+    "log_sigmoid": [-1e-40, -3e-39],
+    "squareplus": [1e-20, 3e-20],
+}
+
+
+@pytest.mark.parametrize("name", sorted(FROM_OUTPUT_TAILS))
+def test_backward_from_output_where_the_derivative_is_not_normal(name):
+    params = registry.get(name).example_params()
+    y = np.array(FROM_OUTPUT_TAILS[name], dtype=np.float32)
+    f, ref = getattr(fastact, name), getattr(reference, name)
+    with np.errstate(under="ignore"):
+        d64 = np.abs(ref.backward_from_output(np.ones(2), y.astype(np.float64), **params))
+    assert np.all(d64 < np.finfo(np.float32).tiny), f"{name}: f' is normal at y={y}"
+    for scale in (1e10, 1e30):
+        g = np.full_like(y, scale)
+        got, want = f.backward_from_output(g, y, **params), ref.backward_from_output(g, y, **params)
+        err = ulp_error(got, want, np.float32)
+        assert err.max() <= DERIVATIVE_ULP, (name, y, got, want)
+
+
+def test_float16_backward_when_the_derivative_overflows_float16():
+    # elu'(0) = alpha = 1e5, beyond float16's 65504; g alpha = 100 is not
+    g = np.float16([1e-3, 2e-3])
+    x = np.float16([0.0, -0.0])
+    got = fastact.elu.backward(g, x, alpha=1e5)
+    assert got.dtype == np.float16
+    assert np.all(np.isfinite(got))
+    np.testing.assert_array_equal(got, reference.elu.backward(g, x, alpha=1e5))
