@@ -23,12 +23,14 @@ def _as_float(a):
     """Integer and bool arrays become the float type np.exp would give them.
 
     With a float parameter beside them, NumPy's ufunc promotion would turn
-    int8 into float64 (as in np.add(int8, 0.5)) rather than float16.
+    int8 into float64 (as in np.add(int8, 0.5)) rather than float16. Other
+    array types (a dtype that is not NumPy's: PyTorch tensors) go to the ufunc
+    as they are, which converts what NumPy converts.
     """
     if isinstance(a, bool):
         return np.float16(a)  # as np.exp(True)
     dtype = getattr(a, "dtype", None)
-    if dtype is not None and dtype.kind in "biu":
+    if isinstance(dtype, np.dtype) and dtype.kind in "biu":
         return np.asarray(a, dtype=np.result_type(dtype, np.float16))
     return a
 
@@ -47,16 +49,40 @@ def _defaults_by_dtype(values: list) -> dict:
     return by_dtype
 
 
+UFUNC_OPTIONS = ("out", "where", "dtype", "casting", "order", "subok", "signature")
+"""The keyword arguments an activation passes on to its ufunc."""
+
+
+def _explain(name: str, exc: Exception, args: tuple, kwargs: dict, nout: int) -> Exception:
+    """The ufunc's error, restated naming the function and the actual problem."""
+    text = str(exc)
+    unknown = sorted(set(kwargs) - set(UFUNC_OPTIONS))
+    if unknown:
+        return TypeError(f"fastact.{name}: unexpected keyword argument(s) "
+                         f"{', '.join(map(repr, unknown))} (ufunc options: "
+                         f"{', '.join(UFUNC_OPTIONS)})")
+    if "not supported for the input types" in text or "did not contain a loop" in text:
+        dtypes = ", ".join(str(np.asarray(a).dtype) for a in args)
+        return TypeError(f"fastact.{name}: unsupported input dtype(s) ({dtypes}); fastact "
+                         f"computes float16/32/64 (ints and bools promote)")
+    out = kwargs.get("out")
+    if out is not None:
+        if "Cannot cast ufunc" in text:
+            return TypeError(f"fastact.{name}: cannot write the result into out: {text}")
+        if nout > 1 and "must be a tuple" in text:
+            return TypeError(f"fastact.{name}: this operation returns {nout} arrays, so out "
+                             f"must be a tuple of {nout} arrays, got {type(out).__name__}")
+        if "ArrayType" in text:
+            return TypeError(f"fastact.{name}: out must be an ndarray, got "
+                             f"{type(out).__name__}")
+    return type(exc)(f"fastact.{name}: {text}")
+
+
 def _call(name: str, ufunc: np.ufunc, args: tuple, kwargs: dict):
     try:
         return ufunc(*args, **kwargs)
     except (TypeError, ValueError) as exc:
-        if isinstance(exc, TypeError):
-            dtypes = ", ".join(str(np.asarray(a).dtype) for a in args)
-            raise TypeError(f"fastact.{name}: unsupported input dtype(s) ({dtypes}); "
-                            f"fastact computes float16/32/64 (ints and bools promote): "
-                            f"{exc}") from None
-        raise ValueError(f"fastact.{name}: {exc}") from None
+        raise _explain(name, exc, args, kwargs, ufunc.nout) from None
 
 
 class Activation(ForwardCall):
@@ -168,11 +194,17 @@ class ActivationWithParamGrad(Activation):
                                    (_as_float(grad_out), _as_float(x), *values), kwargs)
         if where is not True:
             grad_param = np.where(where, grad_param, 0).astype(grad_param.dtype)
+        if isinstance(grad_param, np.matrix):  # whose sum has no keepdims
+            grad_param = np.asarray(grad_param)
         grad_param = sum_to_shape(grad_param, np.shape(values[0]))
         try:
             for dst, src in ((out_x, grad_x), (out_param, grad_param)):
                 if dst is not None:  # check both before writing either
-                    np.broadcast_to(src, dst.shape)
+                    if not isinstance(dst, np.ndarray):
+                        raise TypeError(f"out must hold ndarrays, got {type(dst).__name__}")
+                    if dst.shape != np.shape(src):
+                        raise ValueError(f"out has shape {dst.shape}, the result "
+                                         f"{np.shape(src)}")
                     if not dst.flags.writeable:
                         raise ValueError("output array is read-only")
                     if not np.can_cast(src.dtype, dst.dtype, "same_kind"):

@@ -33,6 +33,19 @@ def _remask(result: Any, mask: np.ndarray | None) -> Any:
     return np.ma.MaskedArray(result, mask=np.broadcast_to(mask, np.shape(result)).copy())
 
 
+def _broadcast_shape(*shapes: tuple) -> list[int]:
+    """The shape ``shapes`` broadcast to, for any number of dimensions (NumPy's
+    ``broadcast_shapes`` stops at 32); ValueError if they do not broadcast."""
+    ndim = max(len(s) for s in shapes)
+    result = []
+    for sides in zip(*[(1,) * (ndim - len(s)) + tuple(s) for s in shapes], strict=True):
+        big = {n for n in sides if n != 1}
+        if len(big) > 1:
+            raise ValueError(f"shapes {' and '.join(map(str, shapes))} do not broadcast")
+        result.append(big.pop() if big else 1)
+    return result
+
+
 def _union(shape: tuple, *masks: np.ndarray | None) -> np.ndarray | None:
     """The entries masked in any of ``masks`` (None where none is a mask)."""
     given = [np.broadcast_to(m, shape) for m in masks if m is not None]
@@ -192,7 +205,7 @@ class GluActivation(RowActivation):
         dtype = None
         if type(grad_out) is np.ndarray or isinstance(grad_out, (np.floating, float, int)):
             try:
-                shape = list(np.broadcast_shapes(np.shape(grad_out), a.shape))
+                shape = _broadcast_shape(np.shape(grad_out), a.shape)
                 dtype = np.result_type(grad_out, a)
             except ValueError:  # the ufunc names the problem
                 pass
