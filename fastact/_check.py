@@ -72,8 +72,22 @@ BOUNDS: dict[str, float] = {
 """The contract, in ULP of float32, per operation; value_and_grad's value is held to the
 forward bound and its derivative to the grad bound."""
 
-BOUND_OVERRIDES: dict[str, dict[str, float]] = {}
-"""Per-function exceptions to ``BOUNDS``: case key (``sigmoid``, ``gelu-none``) -> {op: bound}."""
+CONTRACT_FILE = os.path.join(os.path.dirname(__file__), "float32_contract.json")
+"""The contract each function reaches: its exhaustively measured maxima, rounded up to the
+next half ULP (``tools/gen_accuracy_table.py --contract`` writes it from an exhaustive run)."""
+
+
+def _measured_bounds() -> dict[str, dict[str, float]]:
+    try:
+        with open(CONTRACT_FILE, encoding="utf-8") as fh:
+            return json.load(fh)["bounds"]
+    except FileNotFoundError:
+        return {}
+
+
+BOUND_OVERRIDES: dict[str, dict[str, float]] = _measured_bounds()
+"""Per-function bounds tighter than ``BOUNDS``: case key (``sigmoid``, ``gelu-none``) ->
+{op: bound}, from ``CONTRACT_FILE``."""
 
 DEFAULT_STRIDE = 31
 """Every 31st bit pattern (139 million inputs): about a minute for every function and

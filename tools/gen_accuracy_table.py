@@ -2,6 +2,12 @@
 
     python -m fastact check --json check.json           # strided (or --exhaustive)
     python tools/gen_accuracy_table.py check.json       # rewrites docs/accuracy.md
+    python tools/gen_accuracy_table.py --contract exhaustive.json   # and the contract
+
+With ``--contract`` (an exhaustive result only) it also writes
+``fastact/float32_contract.json``: each function's measured maxima rounded up to the
+next half ULP (at least 0.5, at most the general bound), the contract the strided check
+in CI then holds every function to.
 
 The table sits between ``<!-- accuracy:begin -->`` and ``<!-- accuracy:end -->``;
 only that part of an existing file is replaced, so text around it is kept.
@@ -11,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -56,12 +63,29 @@ def render(result: dict, existing: str | None) -> str:
     return INTRO + new + "\n"
 
 
+def contract(result: dict) -> dict:
+    """Per function and operation, the measured maximum rounded up to the next half ULP."""
+    if not result["exhaustive"]:
+        raise SystemExit("--contract needs the result of an exhaustive run")
+    bounds: dict[str, dict[str, float]] = {}
+    for row in result["results"]:
+        op = row["op"]
+        if row["impl"] != "fastact" or op not in _check.BOUNDS:
+            continue
+        measured = math.ceil(2 * row["max_ulp"]) / 2
+        bounds.setdefault(row["key"], {})[op] = min(max(0.5, measured), _check.BOUNDS[op])
+    return {"measured": f"{result['command']}, {result['date']}, {result['machine']['cpu']}",
+            "bounds": bounds}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Read the result, write the page."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("result", help="JSON written by python -m fastact check --json FILE")
     parser.add_argument("--output", default=str(ROOT / "docs" / "accuracy.md"),
                         help="page to write (default: docs/accuracy.md)")
+    parser.add_argument("--contract", action="store_true",
+                        help="also write fastact/float32_contract.json (exhaustive runs only)")
     args = parser.parse_args(argv)
     with open(args.result, encoding="utf-8") as fh:
         result = json.load(fh)
@@ -70,6 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     existing = out.read_text(encoding="utf-8") if out.exists() else None
     out.write_text(render(result, existing), encoding="utf-8")
     print(f"wrote {out}")
+    if args.contract:
+        with open(_check.CONTRACT_FILE, "w", encoding="utf-8") as fh:
+            json.dump(contract(result), fh, indent=1, sort_keys=True)
+            fh.write("\n")
+        print(f"wrote {_check.CONTRACT_FILE}")
     return 0
 
 
