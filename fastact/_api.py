@@ -49,8 +49,9 @@ def _defaults_by_dtype(values: list) -> dict:
     return by_dtype
 
 
-UFUNC_OPTIONS = ("out", "where", "dtype", "casting", "order", "subok", "signature")
-"""The keyword arguments an activation passes on to its ufunc."""
+UFUNC_OPTIONS = ("out", "where", "dtype", "casting", "order", "subok", "signature", "axes",
+                 "axis", "keepdims")
+"""The keyword arguments a ufunc takes (axes and the rest for the row-wise gufuncs)."""
 
 
 def _explain(name: str, exc: Exception, args: tuple, kwargs: dict, nout: int) -> Exception:
