@@ -1,8 +1,9 @@
-"""Python numbers as inputs beside NumPy-typed parameters: the dtype NumPy's promotion
-gives (Python numbers weak), the same in fastact and the reference.
+"""Python numbers and NumPy scalars as inputs and parameters: the dtype NumPy's promotion
+gives (Python numbers weak, NumPy scalars not), the same in fastact and the reference.
 
 A float16 loop takes float32 parameters, so NumPy alone would run float16's loop for a
-Python number x beside a float32 parameter.
+Python number x beside a float32 parameter; and np.float64 is a subclass of float, but
+as a parameter it is a NumPy scalar, not a Python number.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def _ops(module, name, x, param):
     (0.5, F16(0.25), F16),      # beside a float16 parameter: float16, as np.add does
     (0.5, 0.25, F64),           # Python numbers alone: float64
     (0.5, np.array([0.25, 2.0], F32), F32),
+    (np.array(0.5, F16), F64(0.25), F64),   # np.float64 is strong: float64
     (np.array(0.5, F16), F32(0.25), F16),   # fastact's rule: float16 keeps its dtype
+    (np.array([0.5, -1.0], F32), F64(0.25), F64),
 ], ids=repr)
 @pytest.mark.parametrize("name", ["prelu", "squareplus"])
 def test_result_dtype_follows_numpy(name, x, param, want):
@@ -52,3 +55,12 @@ def test_result_dtype_follows_numpy(name, x, param, want):
         bound = FORWARD_ULP if op == "forward" else DERIVATIVE_ULP
         assert np.all(ulp_error(value, ref[op], like) <= bound), f"{what}: {value} {ref[op]}"
 
+
+def test_float64_scalar_parameter_is_checked_in_float64():
+    """A float16 input with an np.float64 parameter computes in float64, so a parameter
+    finite in float64 but not in float32 is valid (it was refused as infinite)."""
+    x = np.array([-1.0, 2.0], F16)
+    for module in (fastact, reference):
+        got = module.elu(x, alpha=F64(1e300))
+        assert got.dtype == F64
+        assert np.isfinite(got).all()
