@@ -14,6 +14,7 @@ import concurrent.futures
 import glob
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -39,7 +40,8 @@ BASE_FLAGS = ["-O2", "-std=c99", "-ffp-contract=off", "-fno-math-errno"]
 # by default; the kernels have more. -fno-thread-jumps: jump threading
 # splits a loop body on the NaN test it makes twice (input and output) into
 # paths that store separately, and GCC 12 then vectorizes no value_and_grad
-# loop at all. No debug info: it would be most of the library's size.
+# loop at all. No debug info: it would be most of the library's size (a -g in
+# CFLAGS keeps it: wants_debug_info).
 ELEMENTWISE_FLAGS = ["-O3", "-fno-trapping-math", "--param=max-tree-if-conversion-phi-args=32",
                      "-fno-thread-jumps", "-g0"]
 KERNEL_SOURCES = {
@@ -121,6 +123,17 @@ def accepts_flags(compiler_cmd, flags):
     return True
 
 
+def wants_debug_info():
+    """Whether CFLAGS from the environment ask for debug info (-g, -g3, -ggdb, ...).
+
+    setuptools puts those flags before a source's own, so the kernels' -g0 would
+    otherwise take debug info away again: a sanitizer's report would name the
+    function but not the line.
+    """
+    flags = shlex.split(os.environ.get("CFLAGS", ""))
+    return any(f.startswith("-g") and f != "-g0" for f in flags)
+
+
 def dispatch_levels(compiler_cmd):
     """The (name, flags) levels to compile: the baseline, then what x86-64 adds.
 
@@ -161,9 +174,11 @@ class BuildExt(build_ext):
         else:
             cflags, lflags = found
         levels = dispatch_levels(cc)
-        # a flag this compiler does not know (GCC's --param on clang) is dropped
+        # a flag this compiler does not know (GCC's --param on clang) is dropped, and
+        # -g0 where CFLAGS ask for debug info
+        debug = wants_debug_info()
         kernel_flags = {
-            src: [f for f in extra if accepts_flags(cc, [f])]
+            src: [f for f in extra if accepts_flags(cc, [f]) and not (debug and f == "-g0")]
             for src, extra in KERNEL_SOURCES.items()
         }
         config = {

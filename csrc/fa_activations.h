@@ -221,7 +221,11 @@ FA_INLINE fa_real fa_act_hard_swish(fa_real x, const fa_real *p, fa_real *d, int
     (void)rare;
     fa_clip_points c = fa_hard_clip_points(p[0], p[1]);
     fa_real fx = c.flip * x;
-    fa_real slope_upper = fx >= c.one_at ? 1.0 : fa_ramp(2.0 * p[0], x, p[1]);
+    /* f' = 2 slope x + offset, the product exact: 2 slope, or where that overflows
+     * 2 x (on the ramp |x| <= (|offset| + 1) / |slope| is then tiny) */
+    fa_real x_times = fa_pick(fabs(p[0]) > 0.5 * FA_REAL_MAX, 2.0, 1.0);
+    fa_real slope_upper =
+        fx >= c.one_at ? 1.0 : fa_ramp((3.0 - x_times) * p[0], x_times * x, p[1]);
     *d = fx <= c.zero_at ? 0.0 : slope_upper;
     /* on the ramp x is finite, or slope is 0 and the factor offset in (0, 1):
      * no 0 inf there */

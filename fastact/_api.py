@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike
 
 from . import _ufuncs
 from ._fastcall import ForwardCall
-from ._params import Binding, param_dtype, sum_to_shape
+from ._params import Binding, param_dtype, result_dtype, sum_to_shape
 from .registry import Record
 
 
@@ -33,6 +33,22 @@ def _as_float(a):
     if isinstance(dtype, np.dtype) and dtype.kind in "biu":
         return np.asarray(a, dtype=np.result_type(dtype, np.float16))
     return a
+
+
+def _float_inputs(name: str, inputs: tuple, values: list) -> tuple:
+    """The inputs as the ufunc gets them (``_as_float``); Python numbers, where every
+    input is one, as arrays of the type the call computes in when a parameter of a NumPy
+    type decides it (_params.result_dtype, as np.add(0.5, np.float32(2)) is float32):
+    NumPy alone would give them float16's loop, the one that takes float32 parameters."""
+    floats = tuple(_as_float(a) for a in inputs)
+    if all(type(a) in (int, float) for a in floats) and not all(
+            type(v) in (int, float) for v in values):
+        try:
+            dtype = result_dtype(name, inputs, values)
+        except (TypeError, ValueError, OverflowError):  # the ufunc says what is wrong
+            return floats
+        return tuple(np.asarray(a, dtype) for a in floats)
+    return floats
 
 
 def _defaults_by_dtype(values: list) -> dict:
@@ -140,26 +156,30 @@ class Activation(ForwardCall):
     def _general_call(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:
         """f(x, *params, **kwargs) with the parameters bound and checked."""
         ufunc, values, kwargs = self._ufunc("forward", params, kwargs, (x,))
-        return _call(self.name, ufunc, (_as_float(x), *values), kwargs)
+        return _call(self.name, ufunc, (*_float_inputs(self.name, (x,), values), *values),
+                     kwargs)
 
     def grad(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:
         """f'(x), elementwise."""
         ufunc, values, kwargs = self._ufunc("grad", params, kwargs, (x,))
-        return _call(self.name, ufunc, (_as_float(x), *values), kwargs)
+        return _call(self.name, ufunc, (*_float_inputs(self.name, (x,), values), *values),
+                     kwargs)
 
     def value_and_grad(
         self, x: ArrayLike, *params: ArrayLike, **kwargs: Any
     ) -> tuple[np.ndarray, np.ndarray]:
         """(f(x), f'(x)) from one read of x; ``out=`` takes a pair of arrays."""
         ufunc, values, kwargs = self._ufunc("value_and_grad", params, kwargs, (x,))
-        return _call(self.name, ufunc, (_as_float(x), *values), kwargs)
+        return _call(self.name, ufunc, (*_float_inputs(self.name, (x,), values), *values),
+                     kwargs)
 
     def backward(
         self, grad_out: ArrayLike, x: ArrayLike, *params: ArrayLike, **kwargs: Any
     ) -> np.ndarray:
         """grad_out * f'(x), the vector-Jacobian product, without forming f'(x)."""
         ufunc, values, kwargs = self._ufunc("backward", params, kwargs, (grad_out, x))
-        return _call(self.name, ufunc, (_as_float(grad_out), _as_float(x), *values), kwargs)
+        return _call(self.name, ufunc,
+                     (*_float_inputs(self.name, (grad_out, x), values), *values), kwargs)
 
 
 class ActivationFromOutput(Activation):
@@ -174,7 +194,8 @@ class ActivationFromOutput(Activation):
             self._binding.check(values, self.record.from_output_domain,
                                 " for backward_from_output (f' is not a function of y otherwise)",
                                 (grad_out, y))
-        return _call(self.name, ufunc, (_as_float(grad_out), _as_float(y), *values), kwargs)
+        return _call(self.name, ufunc,
+                     (*_float_inputs(self.name, (grad_out, y), values), *values), kwargs)
 
 
 class ActivationWithParamGrad(Activation):
@@ -191,8 +212,9 @@ class ActivationWithParamGrad(Activation):
         ufunc, values, kwargs = self._ufunc("backward", params, kwargs, (grad_out, x))
         out_x, out_param = _out_pair(self.name, kwargs.pop("out", None))
         where = kwargs.pop("where", True)
-        grad_x, grad_param = _call(self.name, ufunc,
-                                   (_as_float(grad_out), _as_float(x), *values), kwargs)
+        grad_x, grad_param = _call(
+            self.name, ufunc, (*_float_inputs(self.name, (grad_out, x), values), *values),
+            kwargs)
         if where is not True:
             grad_param = np.where(where, grad_param, 0).astype(grad_param.dtype)
         if isinstance(grad_param, np.matrix):  # whose sum has no keepdims

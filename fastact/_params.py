@@ -36,14 +36,15 @@ def result_dtype(name: str, inputs: tuple, params: list) -> np.dtype:
     """The dtype a call computes and returns: that of the (float-promoted) inputs,
     unless a parameter array needs a wider one (a float16 loop takes float32
     parameters, so float16 and float32 parameters keep float16). Python numbers
-    are weak, as for any ufunc."""
+    are weak, as for any ufunc; NumPy scalars are not (np.float64 is a float, but
+    np.add(x16, np.float64(2)) is float64)."""
     try:
         operands = [as_exp_operand(a) for a in inputs]
-        strong = [np.asarray(p) for p in params if not isinstance(p, (int, float))]
+        strong = [np.asarray(p) for p in params if type(p) not in (int, float)]
         data = np.result_type(*operands)
         if data == np.float16 and all(np.can_cast(p.dtype, np.float32) for p in strong):
             return np.dtype(np.float16)
-        operands += [p if isinstance(p, (int, float)) else np.asarray(p) for p in params]
+        operands += [p if type(p) in (int, float) else np.asarray(p) for p in params]
         dt = np.result_type(*operands)
     except TypeError as exc:
         raise TypeError(f"fastact.{name}: unsupported input: {exc}") from None

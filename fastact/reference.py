@@ -269,8 +269,12 @@ def _hard_swish(x, slope, offset, wp):
     region = _hard_region(x, slope, offset)
     ramp = np.clip(_affine(slope, x, offset, wp), 0, 1)
     y = np.where(region < 0, np.copysign(0, x) * 0, np.where(region > 0, x, x * ramp))
-    d = np.where(region < 0, wp(0),
-                 np.where(region > 0, wp(1), _affine(2 * np.asarray(slope), x, offset, wp)))
+    # f' = 2 slope x + offset: 2 slope, or where that leaves the double range 2 x (on the
+    # ramp |x| <= (|offset| + 1) / |slope| is then tiny)
+    big = np.abs(np.asarray(slope, np.float64)) > np.finfo(np.float64).max / 2
+    ramp_d = _affine(np.where(big, slope, 2 * np.asarray(slope)), np.where(big, 2 * x, x),
+                     offset, wp)
+    d = np.where(region < 0, wp(0), np.where(region > 0, wp(1), ramp_d))
     return y, d
 
 
