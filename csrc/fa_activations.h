@@ -461,9 +461,11 @@ FA_INLINE fa_real fa_act_mish(fa_real x, const fa_real *p, fa_real *d, int *rare
  * below -36 x Phi(x) is subnormal and taken from the asymptotic series. */
 #define FA_GELU_SATURATE 40.0
 #ifdef FA_REAL_FLOAT
-#define FA_GELU_ERF_DEEP (-12.5) /* Phi(x) < FLT_MIN below -13.0 */
+#define FA_GELU_ERF_DEEP (-12.5) /* phi(x) < FLT_MIN below -13.0 */
+#define FA_GELU_ERF_DEEP_VALUE (-14.0) /* x Phi(x) < FLT_MIN below -13.2, 0 below -14.3 */
 #else
 #define FA_GELU_ERF_DEEP (-37.5)
+#define FA_GELU_ERF_DEEP_VALUE FA_GELU_ERF_DEEP
 #endif
 
 /* 0.5 x (1 + tanh(u)) = x sigmoid(2u), 2u = 2 sqrt(2/pi) x (1 + kappa x^2)
@@ -490,38 +492,79 @@ FA_INLINE fa_real fa_act_gelu_tanh(fa_real x, const fa_real *p, fa_real *d, int 
     return fa_mul_sat(x, s);
 }
 
-/* x Phi(x), Phi(x) = erfc(z)/2 with z = -x/sqrt(2) in double-double and
- * erfc corrected to first order for z's low part:
- * erfc(z + dz) = erfc(z) - dz (2/sqrt(pi)) exp(-z^2). */
+/* Where phi(x) is subnormal (x < FA_GELU_ERF_DEEP): Phi(x) = phi(x)/|x| S,
+ * S = sum (-1)^k (2k-1)!!/x^2k, so f'(x) = phi(x) (x + S/|x|) and
+ * x Phi(x) = -phi(x) S, each with phi applied last as two factors
+ * exp(-x^2/4); minus_half_x2 is -x^2/2 as a double-double. x Phi(x) is
+ * taken from the series only where the product of fa_act_gelu_erf, rounded
+ * once, would underflow (FA_GELU_ERF_DEEP_VALUE). */
+FA_INLINE fa_real fa_gelu_erf_series(fa_real x)
+{
+    fa_real r = 1.0 / (x * x), term = 1.0, series = 1.0;
+    for (int k = 1; k <= 10; k++) {
+        term *= -(2.0 * k - 1.0) * r;
+        series += term;
+    }
+    return series;
+}
+FA_INLINE fa_real fa_gelu_erf_deep_grad(fa_real x, fa_dd minus_half_x2)
+{
+    fa_real slope_factor = x - fa_gelu_erf_series(x) / x;
+    return fa_mul_exp_deep(fa_fma(slope_factor, FA_INV_SQRT_2PI_HI,
+                                  slope_factor * FA_INV_SQRT_2PI_LO), minus_half_x2);
+}
+FA_INLINE fa_real fa_gelu_erf_deep_value(fa_real x, fa_dd minus_half_x2)
+{
+    fa_real series = fa_gelu_erf_series(x);
+    return fa_mul_exp_deep(fa_fma(-series, FA_INV_SQRT_2PI_HI, -series * FA_INV_SQRT_2PI_LO),
+                           minus_half_x2);
+}
+
+/* x Phi(x), Phi(x) = erfc(z)/2 with z = -x/sqrt(2) in double-double.
+ * For |z| > 1/2, erfc(|z|) = exp(-a^2) erfcx(a) with a = |z|'s high part,
+ * a^2 exact and erfcx(a) a double-double, corrected to first order for z's
+ * low part dz: erfc(a + dz) = exp(-a^2) (erfcx(a) - dz 2/sqrt(pi)); below
+ * -1/sqrt(2) x Phi(x) is x/2 times that, formed and rounded nearly once.
+ * For |z| <= 1/2 the same correction applies to erfc(z) directly:
+ * erfc(z + dz) = erfc(z) - dz (2/sqrt(pi)) exp(-z^2), where
+ * (2/sqrt(pi)) exp(-z^2)/2 = sqrt(2) phi(x). One exponential serves phi,
+ * erfc and the product. */
 FA_INLINE fa_real fa_act_gelu_erf(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     (void)p;
     fa_real xc = fa_clamp(x, -FA_GELU_SATURATE, FA_GELU_SATURATE);
     fa_dd z = fa_dd_mul_d(fa_dd_make(-FA_INV_SQRT2_HI, -FA_INV_SQRT2_LO), xc);
-    fa_real slope = FA_2_OVER_SQRT_PI_HI * fa_exp_nonpos(-z.hi * z.hi);
-    fa_real half_erfc = 0.5 * fa_erfc(z.hi), correction = -0.5 * z.lo * slope;
-    fa_real cdf = half_erfc + correction;
-    fa_dd x2 = fa_two_prod(xc, xc);
-    fa_real pdf = fa_exp_dd_nonpos(fa_dd_make(-0.5 * x2.hi, -0.5 * x2.lo)) * FA_INV_SQRT_2PI_HI;
-    if (xc < FA_GELU_ERF_DEEP) {
-        /* Phi(x) subnormal: Phi(x) = phi(x)/|x| S, S = sum (-1)^k (2k-1)!!/x^2k,
-         * so x Phi(x) = -phi(x) S and f'(x) = phi(x) (x + S/|x|), each with phi
-         * applied last as two factors exp(-x^2/4). */
-        fa_real r = 1.0 / (xc * xc), term = 1.0, series = 1.0;
-        for (int k = 1; k <= 10; k++) {
-            term *= -(2.0 * k - 1.0) * r;
-            series += term;
-        }
-        fa_dd q = fa_dd_make(-0.5 * x2.hi, -0.5 * x2.lo);
-        fa_real slope_factor = xc - series / xc;
-        *d = FA_RARE(rare, fa_mul_exp_deep(fa_fma(slope_factor, FA_INV_SQRT_2PI_HI,
-                                                  slope_factor * FA_INV_SQRT_2PI_LO), q));
-        fa_real value_factor = fa_fma(-series, FA_INV_SQRT_2PI_HI, -series * FA_INV_SQRT_2PI_LO);
-        return FA_RARE(rare, isinf(x) ? copysign(0.0, x) : fa_mul_exp_deep(value_factor, q));
-    }
-    *d = FA_ROOT_POLY_OR(GELU_ERF, gelu_erf, fa_dd_make(xc, 0.0), fa_fma(xc, pdf, cdf));
-    /* x cdf with cdf unrounded; beyond |x| = 40 the correction is 0 */
-    return fa_fma(x, half_erfc, xc * correction);
+    fa_real a = fabs(z.hi), da = z.hi < 0.0 ? -z.lo : z.lo;
+    fa_dd square = fa_two_prod(a, a);
+    fa_dd minus_a2 = fa_dd_make(-square.hi, -square.lo);
+    /* -z^2 = -a^2 - 2 a da, for phi */
+    fa_dd minus_z2 = fa_dd_make(-square.hi, fa_fma(-2.0 * a, da, -square.lo));
+    fa_int k;
+    fa_real qe = fa_exp_parts_nonpos(-square.hi, &k);
+    fa_real pdf = fa_mul_exp_parts(FA_INV_SQRT_2PI_HI, minus_z2, qe, k);
+    fa_dd erfcx = fa_erfcx_large(a);
+    /* erfcx(a) - da 2/sqrt(pi), halved */
+    fa_dd half_factor = fa_dd_make(0.5 * erfcx.hi,
+                                   0.5 * fa_fma(-FA_2_OVER_SQRT_PI_HI, da, erfcx.lo));
+    fa_real half_tail = fa_mul_dd_exp_parts(half_factor, minus_a2, qe, k); /* erfc(|z|)/2 */
+    fa_real half_small = 0.5 * fa_erfc_small(z.hi);
+    /* sqrt(2) phi(x) dz, where phi's rounding does not matter */
+    fa_real correction = -FA_SQRT2 * FA_INV_SQRT_2PI_HI * z.lo * fa_scale_pow2(1.0 + qe, k);
+    fa_real cdf = z.hi > 0.5 ? half_tail : z.hi < -0.5 ? 1.0 - half_tail : half_small + correction;
+    /* x erfc(|z|)/2: x Phi(x) below -1/sqrt(2), x - x Phi(x) above 1/sqrt(2) */
+    fa_dd tail_factor = fa_dd_make(xc * half_factor.hi,
+                                   fa_fma(xc, half_factor.hi, -xc * half_factor.hi)
+                                       + xc * half_factor.lo);
+    fa_real x_tail = fa_mul_dd_exp_parts(tail_factor, minus_a2, qe, k);
+    fa_real value = z.hi > 0.5    ? x_tail
+                    : z.hi < -0.5 ? x - x_tail
+                                  : fa_fma(x, half_small, xc * correction);
+    *d = xc < FA_GELU_ERF_DEEP ? FA_RARE(rare, fa_gelu_erf_deep_grad(xc, minus_z2))
+                               : FA_ROOT_POLY_OR(GELU_ERF, gelu_erf, fa_dd_make(xc, 0.0),
+                                                 fa_fma(xc, pdf, cdf));
+    return xc < FA_GELU_ERF_DEEP_VALUE
+               ? FA_RARE(rare, isinf(x) ? copysign(0.0, x) : fa_gelu_erf_deep_value(xc, minus_z2))
+               : value;
 }
 
 /* ---- exponential linear units ---------------------------------------- */
@@ -543,12 +586,20 @@ FA_INLINE fa_real fa_act_elu_from_output(fa_real y, const fa_real *p)
     return y > 0.0 ? 1.0 : y + p[0]; /* exact near y = -alpha (Sterbenz); alpha > 0 */
 }
 
+/* scale x rounded once: in float, scale is split in two (its float rounding
+ * alone would overflow scale x just below FLT_MAX, 3.2386221e38); the low
+ * part's x is clamped, so that x = inf gives inf, not inf - inf. */
+#ifdef FA_REAL_FLOAT
+#define FA_SELU_SCALED(x) fa_fma(x, FA_SELU_SCALE_HI, fa_min(x, FA_REAL_MAX) * FA_SELU_SCALE_LO)
+#else
+#define FA_SELU_SCALED(x) (FA_SELU_SCALE * (x))
+#endif
 FA_INLINE fa_real fa_act_selu(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     (void)p, (void)rare;
     fa_real xn = x > 0.0 ? 0.0 : x, em1, e = fa_exp_expm1_nonpos(xn, &em1);
     *d = x > 0.0 ? FA_SELU_SCALE : FA_SELU_SCALE_ALPHA_HI * e;
-    return x > 0.0 ? FA_SELU_SCALE * x : FA_SELU_SCALE_ALPHA_HI * em1;
+    return x > 0.0 ? FA_SELU_SCALED(x) : FA_SELU_SCALE_ALPHA_HI * em1;
 }
 FA_INLINE fa_real fa_act_selu_from_output(fa_real y, const fa_real *p)
 {

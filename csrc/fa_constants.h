@@ -11,12 +11,16 @@
 #define FA_GELU_TANH_C2_LO -0x1.857936p-25
 #define FA_GELU_KAPPA_HI 0x1.6e4e26p-5
 #define FA_GELU_KAPPA_LO 0x1.a9003ep-30
+#define FA_SQRT2 0x1.6a09e6p+0
 #define FA_INV_SQRT2_HI 0x1.6a09e6p-1
 #define FA_INV_SQRT2_LO 0x1.9fcef4p-27
 #define FA_INV_SQRT_2PI_HI 0x1.988454p-2
 #define FA_INV_SQRT_2PI_LO -0x1.857936p-27
 #define FA_2_OVER_SQRT_PI_HI 0x1.20dd76p+0
 #define FA_2_OVER_SQRT_PI_LO -0x1.f7ac92p-25
+/* SELU scale 1.0507009873554805 as two floats */
+#define FA_SELU_SCALE_HI 0x1.0cfabep+0
+#define FA_SELU_SCALE_LO -0x1.2adddap-25
 #define FA_SELU_SCALE_ALPHA_HI 0x1.c212ccp+0
 #define FA_SELU_SCALE_ALPHA_LO 0x1.903c0cp-26
 
@@ -28,6 +32,8 @@
 /* 0.044715, the cubic coefficient of the tanh GELU = 0.044715 */
 #define FA_GELU_KAPPA_HI 0x1.6e4e26d4801f7p-5
 #define FA_GELU_KAPPA_LO 0x1.441355475a31ap-59
+/* sqrt(2) = 1.4142135623730950488 */
+#define FA_SQRT2 0x1.6a09e667f3bcdp+0
 /* 1/sqrt(2) = 0.7071067811865475244 */
 #define FA_INV_SQRT2_HI 0x1.6a09e667f3bcdp-1
 #define FA_INV_SQRT2_LO -0x1.bdd3413b26456p-55

@@ -319,6 +319,16 @@ FA_INLINE fa_real fa_mul_exp_parts(fa_real a, fa_dd t, fa_real q, fa_int k)
      * half an ulp of a huge hi) is no longer small enough for first order */
     return t.hi < FA_EXP_LOW ? 0.0 * a : r;
 }
+/* fa_mul_exp_parts with a double-double factor a, |a.hi| <= 2 and |a.lo| up
+ * to a few thousand ulps of a.hi (a first-order correction folded in):
+ * a exp(t) = 2^k (a.hi + (a.hi q + a.lo (1 + q))), rounded nearly once. */
+FA_INLINE fa_real fa_mul_dd_exp_parts(fa_dd a, fa_dd t, fa_real q, fa_int k)
+{
+    if (!FA_KNOWN_ZERO(t.lo))
+        q = fa_fma(t.lo, q, t.lo) + q;
+    fa_real r = fa_scale_pow2(a.hi + fa_fma(a.hi, q, fa_fma(a.lo, q, a.lo)), k);
+    return t.hi < FA_EXP_LOW ? 0.0 * a.hi : r;
+}
 FA_INLINE fa_real fa_mul_exp_dd(fa_real a, fa_dd t)
 {
     fa_int k;
@@ -404,27 +414,50 @@ FA_INLINE fa_real fa_sigmoid_sd(fa_real t, fa_real *one_minus)
     return fa_sigmoid_dd(fa_dd_make(t, 0.0), one_minus);
 }
 
-/* erfc(z), for |z| <= 28.5 (0 beyond +28.5, 2 below -28.5), from the
- * polynomials of fa_series.h: 1 - z E(z^2) for |z| <= 1/2, else
- * exp(-a^2) t R(u) with a = |z|, t = 1/(1 + a), u = t - center (formed
- * without t's rounding), and 2 minus that for z < 0.
- * Both pieces are computed and one selected, on arguments clamped to their
- * intervals (no flag from the unused one). */
-FA_INLINE fa_real fa_erfc(fa_real z)
+/* erfc(z) = 1 - z E(z^2) for |z| <= 1/2, from the polynomial of fa_series.h. */
+FA_INLINE fa_real fa_erfc_small(fa_real z)
 {
-    fa_real a = fabs(z);
     fa_real e = fa_poly(z * z - 0.125, fa_erfc_small_poly, FA_ERFC_SMALL_DEGREE);
-    fa_real small = fa_fma(-z, e, 1.0);
+    return fa_fma(-z, e, 1.0);
+}
+
+/* exp(a^2) erfc(a) = t R(u) for 1/2 <= a <= 28.5 (a clamped to that range),
+ * from the polynomial of fa_series.h: t = 1/(1 + a), u = t - center (formed
+ * without the roundings of t and of 1 + a), as a double-double: R's last
+ * Horner step and the division by 1 + a keep their rounding errors, so that
+ * only u's and the rest of the polynomial's are left (a fraction of an ulp:
+ * u R'(u) and the rest are under a third of R). A caller multiplies it by
+ * exp(-a^2) itself, so that it can form a^2 exactly from its own argument. */
+FA_INLINE fa_dd fa_erfcx_large(fa_real a)
+{
     fa_real ac = fa_min(fa_max(a, 0.5), 28.5);
     fa_dd one_plus = fa_two_sum(1.0, ac); /* 1 + a, exactly */
-    fa_real u = fa_fma(-FA_ERFC_T_CENTER, ac, FA_ERFC_ONE_MINUS_T_CENTER) / one_plus.hi;
-    fa_real r = fa_poly(u, fa_erfc_large_poly, FA_ERFC_LARGE_DEGREE);
+    fa_real t = 1.0 / one_plus.hi;        /* the one division */
+    fa_real u = fa_fma(-FA_ERFC_T_CENTER, ac, FA_ERFC_ONE_MINUS_T_CENTER) * t;
+    u = fa_fma(-u, one_plus.lo * t, u);
+    fa_real rest = fa_poly(u, fa_erfc_large_poly + 1, FA_ERFC_LARGE_DEGREE - 1);
+    fa_dd product = fa_two_prod(u, rest);
+    fa_dd r = fa_two_sum(fa_erfc_large_poly[0], product.hi);
+    fa_real r_lo = r.lo + product.lo;
+    /* r / (1 + a): a quotient within an ulp leaves an exact remainder */
+    fa_real quotient = r.hi * t;
+    fa_real remainder = fa_fma(-quotient, one_plus.hi, r.hi);
+    return fa_dd_make(quotient, (remainder + fa_fma(-quotient, one_plus.lo, r_lo)) * t);
+}
+
+/* erfc(z), for |z| <= 28.5 (0 beyond +28.5, 2 below -28.5): fa_erfc_small
+ * for |z| <= 1/2, else exp(-a^2) fa_erfcx_large(a) with a = |z|, and 2 minus
+ * that for z < 0. Both pieces are computed and one selected (no flag from the
+ * unused one: fa_erfcx_large clamps its argument). */
+FA_INLINE fa_real fa_erfc(fa_real z)
+{
+    fa_real a = fabs(z), ac = fa_min(fa_max(a, 0.5), 28.5);
     fa_dd square = fa_two_prod(ac, ac);
-    fa_real quotient = r / one_plus.hi;
-    fa_real t_r = fa_fma(-quotient, one_plus.lo / one_plus.hi, quotient); /* r / (1 + a) */
-    fa_real large = a > 28.5 ? 0.0 : fa_mul_exp_dd_nonpos(t_r, fa_dd_make(-square.hi, -square.lo));
+    fa_real large = a > 28.5 ? 0.0
+                             : fa_mul_exp_dd_nonpos(fa_erfcx_large(ac).hi,
+                                                    fa_dd_make(-square.hi, -square.lo));
     fa_real signed_large = z < 0.0 ? 2.0 - large : large;
-    return a <= 0.5 ? small : signed_large;
+    return a <= 0.5 ? fa_erfc_small(z) : signed_large;
 }
 
 #endif /* FA_MATH_H */

@@ -543,10 +543,13 @@ _SPECIFIC: dict[str, list[float]] = {
     "leaky_relu": _around(0.0) + _floats("-745"),
     "prelu": _around(0.0) + _floats("-745"),
     "elu": _ELU,
-    "selu": _ELU,
+    # float32 scale x just below FLT_MAX, where scale rounded to float overflows it
+    "selu": _ELU + _floats("3.2386221488365256e38"),
     "celu": _ELU,
     "gelu_tanh": _GELU + _around(-0.7518, k=1) + _around(_ROOT_GELU_TANH, k=3),
-    "gelu_erf": _GELU + _around(-0.7518, k=1) + _around(_ROOT_GELU_ERF, k=3),
+    # float32's worst inputs in erfc's tail, and where its formulas change
+    "gelu_erf": _GELU + _around(-0.7518, k=1) + _around(_ROOT_GELU_ERF, k=3)
+    + _floats("-11.213244438171387 -5.5 -12.5 -13.25 -14 -14.25 -0.7071"),
     "silu": _SILU,
     "swish": _SILU,
     "softplus": _EXP_TAILS + _floats("-1e-10 1e-10 20 30 33.3"),
