@@ -172,8 +172,11 @@ FA_INLINE fa_real fa_act_relu6_from_output(fa_real y, const fa_real *p)
  * although 1/6 is not a double.
  * With flip the sign of slope, the output is 0 where flip x <= zero_at =
  * -offset/|slope| (x <= x0 for slope > 0, x >= x0 for slope < 0), else 1
- * where flip x >= one_at = (1 - offset)/|slope|. With slope 0, each holds
- * for every x or for none: thresholds +-inf or NaN. */
+ * where flip x >= one_at = (1 - offset)/|slope|. A point beyond the finite
+ * range is replaced by one that orders every x the same way: zero_at by
+ * REAL_MAX above (every finite x below it, +inf not) and -inf below; one_at
+ * by +inf above and -REAL_MAX below. With slope 0, each holds for every x or
+ * for none: thresholds +-inf or NaN. */
 typedef struct {
     fa_real flip, zero_at, one_at;
 } fa_clip_points;
@@ -184,9 +187,10 @@ FA_INLINE fa_clip_points fa_hard_clip_points(fa_real slope, fa_real offset)
     fa_real size = fa_pick(flat, 1.0, fabs(slope)); /* no 0/0 */
     fa_clip_points c;
     c.flip = copysign(1.0, slope);
-    c.zero_at = fa_pick(flat, fa_pick(offset <= 0.0, INFINITY, NAN), fa_div_sat_pos(-offset, size));
+    c.zero_at = fa_pick(flat, fa_pick(offset <= 0.0, INFINITY, NAN),
+                        fa_div_beyond(-offset, size, FA_REAL_MAX, -INFINITY));
     c.one_at = fa_pick(flat, fa_pick(offset >= 1.0, -INFINITY, NAN),
-                       fa_div_sat_pos(1.0 - offset, size));
+                       fa_div_beyond(1.0 - offset, size, INFINITY, -FA_REAL_MAX));
     return c;
 }
 

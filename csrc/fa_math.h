@@ -229,12 +229,14 @@ FA_INLINE fa_real fa_mul_sat(fa_real x, fa_real s)
     return s == 0.0 ? copysign(0.0, x) : x * s;
 }
 
-/* a / b for b > 0, or +-inf where the quotient would overflow (no flag);
- * branch-free (fa_pick), so that with invariant a and b it leaves a loop. */
-FA_INLINE fa_real fa_div_sat_pos(fa_real a, fa_real b)
+/* a / b for b > 0; where the quotient is beyond the finite range, above_max
+ * (a > 0) or below_min (a < 0) instead, with no overflow flag. The test is
+ * exact: |a| - b FA_REAL_MAX, rounded once, has the sign of the difference.
+ * Branch-free (fa_pick), so that with invariant a and b it leaves a loop. */
+FA_INLINE fa_real fa_div_beyond(fa_real a, fa_real b, fa_real above_max, fa_real below_min)
 {
-    int over = (b < 1.0) & (fabs(a) * (1.0 / FA_DIV_SAT_LIMIT) > b);
-    return fa_pick(over, copysign(INFINITY, a), a / fa_pick(over, 1.0, b));
+    int over = (b < 1.0) & (fa_fma(-b, FA_REAL_MAX, fabs(a)) > 0.0);
+    return fa_pick(over, a > 0.0 ? above_max : below_min, a / fa_pick(over, 1.0, b));
 }
 
 /* ---- double-double --------------------------------------------------- */

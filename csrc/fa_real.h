@@ -46,8 +46,6 @@ typedef int32_t fa_int;
  * series (2/3 ...) that keep the omitted part below 2^-27 relative. */
 #define FA_EXPM1_TERMS 6
 #define FA_LOG1P_TERMS 4
-/* fa_div_sat_pos treats quotients beyond this as infinite */
-#define FA_DIV_SAT_LIMIT 0x1p100
 /* |beta| x is clamped below this where beta x would overflow */
 #define FA_SCALED_LIMIT 1e30
 /* squareplus: beyond this |x|, sqrt(x^2 + b) = |x|; below this b, hypot */
@@ -80,7 +78,6 @@ typedef int64_t fa_int;
 /* ... below 2^-60 relative */
 #define FA_EXPM1_TERMS 13
 #define FA_LOG1P_TERMS 10
-#define FA_DIV_SAT_LIMIT 0x1p1000
 #define FA_SCALED_LIMIT 1e300
 #define FA_SQUAREPLUS_HUGE 1e150
 #define FA_SQUAREPLUS_TINY_B 0x1p-900

@@ -255,6 +255,12 @@ def _hard_region(x, slope, offset):
     pos, neg = slope > 0, slope < 0
     low = np.where(pos, x <= x0, np.where(neg, x >= x0, offset <= 0))
     high = np.where(pos, x >= x1, np.where(neg, x <= x1, offset >= 1))
+    # an infinite x is past both points whatever they are (a point beyond the range
+    # is inf too): its side is the sign of slope x
+    with np.errstate(invalid="ignore"):
+        towards = np.sign(slope * x)
+    ends = np.isinf(x) & (pos | neg)
+    low, high = np.where(ends, towards < 0, low), np.where(ends, towards > 0, high)
     return np.where(low, -1, np.where(high, 1, 0))
 
 

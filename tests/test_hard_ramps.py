@@ -29,3 +29,41 @@ def test_hard_swish_derivative_where_twice_the_slope_overflows(dtype):
         got = fastact.hard_swish.grad(x, slope=slope)
         want = reference.hard_swish.grad(x, slope=slope)
         assert np.all(ulp_error(got, want, dtype) <= DERIVATIVE_ULP), (slope, got, want)
+
+
+# (slope, offset): clip points -offset/slope and (1 - offset)/slope far out, finite or
+# beyond the type's range; x from both sides of them, the range's ends and the infinities
+FAR_CLIP_POINTS = {
+    np.float32: [(0.5, -2.0**105), (-0.5, 2.0**105), (0.5, -2.0**126), (1 / 6, -3e38),
+                 (-1 / 6, 3e38), (0.5, 2.0**126), (1e-30, -1e10)],
+    np.float64: [(0.5, -2.0**1005), (-0.5, 2.0**1005), (0.5, -2.0**1022), (1 / 6, -1.7e308),
+                 (-1 / 6, 1.7e308), (0.5, 2.0**1022), (1e-300, -1e10)],
+}
+
+
+@pytest.mark.parametrize("dtype", list(FAR_CLIP_POINTS), ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("name", ["hard_sigmoid", "hard_swish"])
+def test_clip_points_far_out_or_beyond_the_range(name, dtype):
+    """The output is 0 or 1 on the right side of a clip point near or beyond the largest
+    finite number: hard_sigmoid(1.6e32, slope=0.5, offset=-4e31) is 1 in float32 (it was 0,
+    a clip point above 2^100 taken for infinite), and at x = +inf with both clip points
+    beyond the range the output is the limit 1 (it was 0)."""
+    big = float(np.finfo(dtype).max)
+    for slope, offset in FAR_CLIP_POINTS[dtype]:
+        points = [-offset / slope, (1 - offset) / slope]
+        x = [np.inf, -np.inf, big, -big, 0.0, 1.0, -1.0]
+        for p in points:
+            if np.isfinite(p) and abs(p) <= big:
+                x += [p * 0.5, p * 0.99, p * 1.01, p * 2.0]
+        with np.errstate(over="ignore"):
+            x = np.unique(np.array(x, dtype))
+        f = getattr(fastact, name)
+        ref = getattr(reference, name)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for op in ("__call__", "grad"):
+                got = getattr(f, op)(x, slope=slope, offset=offset)
+                want = getattr(ref, op)(x, slope=slope, offset=offset)
+                bad = ~((got == want) | (np.isnan(got) & np.isnan(want)))
+                assert not bad.any(), (
+                    f"{name}.{op.strip('_')}(slope={slope}, offset={offset}) at "
+                    f"x={x[bad]}: {got[bad]}, reference {want[bad]}")
