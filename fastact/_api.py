@@ -8,6 +8,8 @@ machinery. Errors from it are re-raised naming the function.
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -102,6 +104,39 @@ def _call(name: str, ufunc: np.ufunc, args: tuple, kwargs: dict):
         raise _explain(name, exc, args, kwargs, ufunc.nout) from None
 
 
+_METHODS = ("__call__", "grad", "value_and_grad", "backward", "backward_from_output",
+            "jacobian")
+
+
+def _names_binding_errors(method):
+    """``method`` raising the TypeError of arguments that do not bind (missing, too many,
+    an unknown keyword) with the activation's name instead of the class's."""
+    label = "" if method.__name__ == "__call__" else f".{method.__name__}"
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except TypeError as exc:
+            # raised before the method's frame existed: the arguments did not bind
+            if exc.__traceback__ is None or exc.__traceback__.tb_next is not None:
+                raise
+            problem = re.sub(r"^[\w.]+\(\) ", "", str(exc))
+            raise TypeError(f"fastact.{self.name}{label}: {problem}") from None
+
+    return call
+
+
+def names_binding_errors(cls: type) -> type:
+    """Class decorator: the public methods ``cls`` defines, wrapped by
+    ``_names_binding_errors``."""
+    for attr in _METHODS:
+        if attr in cls.__dict__:
+            setattr(cls, attr, _names_binding_errors(cls.__dict__[attr]))
+    return cls
+
+
+@names_binding_errors
 class Activation(ForwardCall):
     """A compiled activation with its derivative, fused value-and-grad and backward.
 
@@ -182,6 +217,7 @@ class Activation(ForwardCall):
                      (*_float_inputs(self.name, (grad_out, x), values), *values), kwargs)
 
 
+@names_binding_errors
 class ActivationFromOutput(Activation):
     """An activation whose derivative is a function of its output y = f(x) alone."""
 
@@ -198,6 +234,7 @@ class ActivationFromOutput(Activation):
                      (*_float_inputs(self.name, (grad_out, y), values), *values), kwargs)
 
 
+@names_binding_errors
 class ActivationWithParamGrad(Activation):
     """An activation with a learned parameter (prelu): backward also returns its gradient."""
 

@@ -10,6 +10,8 @@ the parameters.
 
 from numpy import ndarray
 
+cdef object _MISSING = object()
+
 
 cdef class ForwardCall:
     """f(x) on a float ndarray, directly; anything else through ``_general_call``.
@@ -24,8 +26,10 @@ cdef class ForwardCall:
     cdef public object _bare_forward
     cdef public object _plain_forward
 
-    def __call__(self, x, *params, **kwargs):
+    def __call__(self, x=_MISSING, *params, **kwargs):
         """f(x, *params, out=None, **ufunc_kwargs): the activation, elementwise."""
+        if x is _MISSING:
+            raise TypeError(f"fastact.{self.name}: missing 1 required positional argument: 'x'")
         if not params and not kwargs and type(x) is ndarray:
             # without parameters NumPy's own type resolution promotes ints and
             # bools as the general path does

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _ufuncs
-from ._api import _as_float, _call
+from ._api import _as_float, _call, names_binding_errors
 from .registry import RowRecord
 
 
@@ -60,6 +60,7 @@ def _refuse_masked(name: str, *arrays: Any) -> None:
                         f"where= mask)")
 
 
+@names_binding_errors
 class RowActivation:
     """A compiled row-wise activation with its backward from the output.
 
@@ -132,6 +133,7 @@ class RowActivation:
         return _remask(gx, hidden)
 
 
+@names_binding_errors
 class SoftmaxActivation(RowActivation):
     """softmax, which also offers its full Jacobian (for teaching and checking)."""
 
@@ -143,6 +145,7 @@ class SoftmaxActivation(RowActivation):
         return y[..., :, None] * (eye - y[..., None, :])
 
 
+@names_binding_errors
 class SparsemaxActivation(RowActivation):
     """sparsemax: no mask (its zeros are exact already); backward from the output."""
 
@@ -169,6 +172,7 @@ class SparsemaxActivation(RowActivation):
                                                                  "out": out})
 
 
+@names_binding_errors
 class GluActivation(RowActivation):
     """glu: the first half of x along ``axis`` gated by the sigmoid of the second."""
 
@@ -224,6 +228,7 @@ class GluActivation(RowActivation):
         return out
 
 
+@names_binding_errors
 class MaxoutActivation(RowActivation):
     """maxout: the maximum over consecutive groups of ``pieces`` along ``axis``."""
 

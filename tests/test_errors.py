@@ -90,3 +90,34 @@ def test_foreign_arrays_convert_as_for_np_exp(op):
                     np.atleast_1d(want) if op != "value_and_grad" else want, strict=True):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(fastact.sigmoid(x), fastact.sigmoid(x.values))
+
+
+def _public_methods():
+    """(name, method name, the object's method) for every activation and method."""
+    out = []
+    for name in fastact.__all__:
+        obj = getattr(fastact, name)
+        if not (hasattr(obj, "backward") and hasattr(obj, "record")):
+            continue
+        for method in ("__call__", "grad", "value_and_grad", "backward",
+                       "backward_from_output", "jacobian"):
+            if hasattr(obj, method):
+                out.append((name, method))
+    return out
+
+
+@pytest.mark.parametrize(("name", "method"), _public_methods(),
+                         ids=lambda v: v if isinstance(v, str) else None)
+def test_arguments_that_do_not_bind_name_the_activation(name, method):
+    """No arguments at all, and an unknown keyword: the message names fastact.NAME (and the
+    method), not the class that implements it."""
+    bound = getattr(getattr(fastact, name), method)
+    label = f"fastact.{name}" + ("" if method == "__call__" else f".{method}")
+    for call in (lambda: bound(), lambda: bound(X, X, X, X, X, X, X, no_such_keyword=1)):
+        with pytest.raises(TypeError) as caught:
+            call()
+        message = str(caught.value)
+        assert message.startswith(f"fastact.{name}"), message
+        assert "Activation" not in message, message
+        if "missing" in message or "unexpected" in message or "positional" in message:
+            assert message.startswith(label) or message.startswith(f"fastact.{name}:"), message
