@@ -282,6 +282,27 @@ def test_accuracy_page_is_generated_and_regenerated(tmp_path):
     assert again.startswith("# Accuracy, kept") and again.count(gen.BEGIN) == 1
 
 
+def test_exhaustive_and_strided_tables_live_side_by_side(tmp_path):
+    """An exhaustive result gets its own block, above the strided one, and each run
+    replaces only its own (the exhaustive result is the strided one relabelled: the real
+    run takes an hour)."""
+    _, strided = run_check(tmp_path, "--only", "softsign", "--ops", "forward")
+    gen = _load_generator()
+    page = tmp_path / "accuracy.md"
+    gen.main([str(tmp_path / "out.json"), "--output", str(page)])
+    exhaustive = {**strided, "exhaustive": True, "stride": 1, "command": "EXHAUSTIVE RUN"}
+    whole = tmp_path / "exhaustive.json"
+    whole.write_text(json.dumps(exhaustive))
+    for _ in range(2):
+        gen.main([str(whole), "--output", str(page)])
+        text = page.read_text()
+        assert text.count(gen.EXHAUSTIVE_BEGIN) == 1 and text.count(gen.BEGIN) == 1
+        assert text.index("## Every float32 input") < text.index(gen.EXHAUSTIVE_BEGIN) \
+            < text.index("## Strided") < text.index(gen.BEGIN)
+        assert "EXHAUSTIVE RUN" in text.split(gen.EXHAUSTIVE_END)[0]
+        assert strided["command"] in text.split(gen.EXHAUSTIVE_END)[1]
+
+
 def test_peers_are_optional(tmp_path, capsys):
     code, result = run_check(tmp_path, "--only", "relu", "--ops", "forward", "--peers")
     assert code == 0

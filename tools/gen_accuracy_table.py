@@ -9,8 +9,10 @@ With ``--contract`` (an exhaustive result only) it also writes
 next half ULP (at least 0.5, at most the general bound), the contract the strided check
 in CI then holds every function to.
 
-The table sits between ``<!-- accuracy:begin -->`` and ``<!-- accuracy:end -->``;
-only that part of an existing file is replaced, so text around it is kept.
+An exhaustive result's table sits between ``<!-- accuracy-exhaustive:begin -->`` and
+``<!-- accuracy-exhaustive:end -->``, a strided one's (with the peers, where measured)
+between ``<!-- accuracy:begin -->`` and ``<!-- accuracy:end -->``; only that part of an
+existing file is replaced, so the other table and the text around them are kept.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from fastact import _check  # noqa: E402
 from fastact.__main__ import markdown_table  # noqa: E402
 
 BEGIN, END = "<!-- accuracy:begin -->", "<!-- accuracy:end -->"
+EXHAUSTIVE_BEGIN = "<!-- accuracy-exhaustive:begin -->"
+EXHAUSTIVE_END = "<!-- accuracy-exhaustive:end -->"
+HEADINGS = {True: "## Every float32 input\n\n", False: "## Strided, beside the peers\n\n"}
 
 INTRO = """# Accuracy
 
@@ -37,9 +42,17 @@ checks against mpmath). `value_and_grad` must also equal `f` and `f.grad` bitwis
 `backward` uses a g drawn from the input's bits (`fastact._check.grad_out`), and
 `backward_from_output` takes y = the float32 forward result. An infinite error is a
 NaN or an infinity where the truth is finite (or the reverse). "Outside contract"
-counts the results beyond the bound. See `python -m fastact check --help`.
+counts the results beyond the bound: each function's own contract,
+`fastact/float32_contract.json`, the exhaustive run's maxima rounded up to the next half
+ULP (within the general 4 ULP for f, 8 for f' and backward), to which CI's strided check
+holds every kernel. See `python -m fastact check --help`.
 
 """
+
+
+def markers(result: dict) -> tuple[str, str]:
+    """The comments around the table of this kind of run (exhaustive or strided)."""
+    return (EXHAUSTIVE_BEGIN, EXHAUSTIVE_END) if result["exhaustive"] else (BEGIN, END)
 
 
 def block(result: dict) -> str:
@@ -51,16 +64,30 @@ def block(result: dict) -> str:
              f"(dispatch level {m['dispatch']}; fastact {m['fastact']}, NumPy {m['numpy']}), "
              f"{_check.describe_inputs(result)}, in {result['seconds']:.0f} s: {verdict}.")
     columns, rows = _check.table_rows(result)
-    return "\n".join([BEGIN, about, "", markdown_table(rows, columns), END])
+    begin, end = markers(result)
+    return "\n".join([begin, about, "", markdown_table(rows, columns), end])
 
 
 def render(result: dict, existing: str | None) -> str:
-    """The new file: ``existing`` with its marked block replaced, or a fresh page."""
+    """The new file: ``existing`` with this kind of run's block replaced, or with it added
+    under its heading (the exhaustive table before the strided one), or a fresh page."""
     new = block(result)
-    if existing and BEGIN in existing and END in existing:
+    begin, end = markers(result)
+    if existing and begin in existing and end in existing:
+        head, rest = existing.split(begin, 1)
+        return head + new + rest.split(end, 1)[1]
+    section = HEADINGS[result["exhaustive"]] + new + "\n"
+    if not existing:
+        return INTRO + section
+    if result["exhaustive"] and BEGIN in existing:
         head, rest = existing.split(BEGIN, 1)
-        return head + new + rest.split(END, 1)[1]
-    return INTRO + new + "\n"
+        strided_heading = HEADINGS[False]
+        if head.endswith(strided_heading):
+            head, rest = head[: -len(strided_heading)], strided_heading + BEGIN + rest
+        else:
+            rest = BEGIN + rest
+        return head + section + "\n" + rest
+    return existing.rstrip("\n") + "\n\n" + section
 
 
 def contract(result: dict) -> dict:
