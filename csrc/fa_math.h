@@ -455,9 +455,11 @@ FA_INLINE fa_real fa_erfc(fa_real z)
 {
     fa_real a = fabs(z), ac = fa_min(fa_max(a, 0.5), 28.5);
     fa_dd square = fa_two_prod(ac, ac);
+    fa_int k;
+    fa_real q = fa_exp_parts_nonpos(-square.hi, &k);
     fa_real large = a > 28.5 ? 0.0
-                             : fa_mul_exp_dd_nonpos(fa_erfcx_large(ac).hi,
-                                                    fa_dd_make(-square.hi, -square.lo));
+                             : fa_mul_dd_exp_parts(fa_erfcx_large(ac),
+                                                   fa_dd_make(-square.hi, -square.lo), q, k);
     fa_real signed_large = z < 0.0 ? 2.0 - large : large;
     return a <= 0.5 ? fa_erfc_small(z) : signed_large;
 }
