@@ -34,8 +34,9 @@ processes (started with "spawn", one fastact thread each); ``--state FILE``
 records the finished chunks and the running maxima after every chunk, so a
 killed run continues where it stopped. The report ends with the time an
 exhaustive run would take, projected from the time spent per input and function.
-With ``--peers``, the float32 forward of PyTorch and JAX, where installed, is
-measured against the same truth (for information; it does not set the exit status).
+With ``--peers``, the float32 forward of fastact's NumPy reference formulas, and of
+PyTorch and JAX where installed, is measured against the same truth (for information;
+it does not set the exit status).
 
     python -m fastact check                           # strided, about a minute on 2 cores
     python -m fastact check --only sigmoid gelu --ops forward grad
@@ -272,9 +273,25 @@ def _jax_forward(case: Case) -> Any:
     return forward
 
 
+def _reference_forward(case: Case) -> Any:
+    """f(x) by fastact.reference, NumPy's formulas (float32 computed in float64)."""
+    from fastact import reference
+
+    fn = getattr(reference, case.name)
+
+    def forward(x: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return np.asarray(fn(x, **case.kwargs), dtype=np.float32)
+
+    return forward
+
+
 def peer_forward(impl: str, case: Case) -> Any:
-    """A float32 forward ``x -> y`` of ``case`` by PyTorch (``torch``, as fastact._peers
-    calls it) or JAX (``jax``), or None where the peer is absent or lacks the function."""
+    """A float32 forward ``x -> y`` of ``case`` by fastact's NumPy reference formulas
+    (``reference``), PyTorch (``torch``, as fastact._peers calls it) or JAX (``jax``), or
+    None where the peer is absent or lacks the function."""
+    if impl == "reference":
+        return _reference_forward(case)
     if impl == "torch":
         if _peers.optional("torch") is None:
             return None
@@ -291,7 +308,7 @@ def peer_forward(impl: str, case: Case) -> Any:
     raise ValueError(f"unknown peer {impl!r}")
 
 
-PEER_NAMES = ("torch", "jax")
+PEER_NAMES = ("reference", "torch", "jax")
 
 
 # ---- results ---------------------------------------------------------------------------
@@ -894,7 +911,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="write the result as JSON to FILE (or, without FILE, to "
                              "stdout instead of the table)")
     parser.add_argument("--peers", action="store_true",
-                        help="also measure the forward of PyTorch and JAX where installed")
+                        help="also measure the forward of the NumPy reference formulas, and of "
+                             "PyTorch and JAX where installed")
     parser.add_argument("--chunk", type=int, default=CHUNK,
                         help="inputs per chunk, the unit of work and of --state "
                              "(default: %(default)s)")
@@ -929,7 +947,8 @@ def main(argv: list[str] | None = None) -> int:
                          if peer_forward(impl, case) is not None)
         if ops:
             work.append((case, ops))
-    if args.peers and not any("/" in op for _, ops in work for op in ops):
+    if args.peers and not any(op.split("/")[-1] in ("torch", "jax")
+                              for _, ops in work for op in ops if "/" in op):
         print("note: neither PyTorch nor JAX is installed (or has these functions); "
               "no peers measured", file=sys.stderr)
     try:

@@ -307,10 +307,11 @@ def test_peers_are_optional(tmp_path, capsys):
     code, result = run_check(tmp_path, "--only", "relu", "--ops", "forward", "--peers")
     assert code == 0
     impls = {r["impl"] for r in result["results"]}
+    assert "reference" in impls  # the NumPy formulas are always there
     for impl in ("torch", "jax"):
         installed = importlib.util.find_spec(impl) is not None
         assert (impl in impls) == installed
-    if impls == {"fastact"}:
+    if impls == {"fastact", "reference"}:
         assert "no peers measured" in capsys.readouterr().err
 
 
