@@ -465,8 +465,8 @@ FA_INLINE fa_real fa_act_mish(fa_real x, const fa_real *p, fa_real *d, int *rare
  * below -36 x Phi(x) is subnormal and taken from the asymptotic series. */
 #define FA_GELU_SATURATE 40.0
 #ifdef FA_REAL_FLOAT
-#define FA_GELU_ERF_DEEP (-12.5) /* phi(x) < FLT_MIN below -13.0 */
-#define FA_GELU_ERF_DEEP_VALUE (-14.0) /* x Phi(x) < FLT_MIN below -13.2, 0 below -14.3 */
+#define FA_GELU_ERF_DEEP (-12.5) /* phi(x) < FLT_MIN below -13.15 */
+#define FA_GELU_ERF_DEEP_VALUE (-14.0) /* x Phi(x) < FLT_MIN below -13.15, 0 below -14.36 */
 #else
 #define FA_GELU_ERF_DEEP (-37.5)
 #define FA_GELU_ERF_DEEP_VALUE FA_GELU_ERF_DEEP
@@ -563,6 +563,7 @@ FA_INLINE fa_real fa_act_gelu_erf(fa_real x, const fa_real *p, fa_real *d, int *
     fa_real value = z.hi > 0.5    ? x_tail
                     : z.hi < -0.5 ? x - x_tail
                                   : fa_fma(x, half_small, xc * correction);
+    value = x == 0.0 ? x : value; /* gelu(-0) = -0 */
     *d = xc < FA_GELU_ERF_DEEP ? FA_RARE(rare, fa_gelu_erf_deep_grad(xc, minus_z2))
                                : FA_ROOT_POLY_OR(GELU_ERF, gelu_erf, fa_dd_make(xc, 0.0),
                                                  fa_fma(xc, pdf, cdf));

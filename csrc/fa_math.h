@@ -7,8 +7,8 @@
  * polynomial, exponent bits), with selects instead of branches and no calls,
  * so that a loop calling them vectorizes at every dispatch level. Their worst
  * errors in double (tools/primitive_ulp.c, 20 million points each): exp 1.0,
- * expm1 1.8, log1p 0.83, tanh 2.5, erfc 3.7 ULP (glibc's: 0.5, 0.75, 0.75,
- * 1.9, 3.0); in float (tools/primitive_ulp_float.c): 1.0, 1.6, 0.84, 2.5, 3.7.
+ * expm1 1.8, log1p 0.83, tanh 2.5, erfc 2.5 ULP (glibc's: 0.5, 0.75, 0.75,
+ * 1.9, 3.0); in float (tools/primitive_ulp_float.c): 1.0, 1.6, 0.84, 2.5, 2.3.
  * The kernels' contract (4 ULP forward, 8 derivative) is held by the tests.
  * hypot is still the C library's, so squareplus loops do not vectorize.
  *
@@ -424,12 +424,13 @@ FA_INLINE fa_real fa_erfc_small(fa_real z)
 }
 
 /* exp(a^2) erfc(a) = t R(u) for 1/2 <= a <= 28.5 (a clamped to that range),
- * from the polynomial of fa_series.h: t = 1/(1 + a), u = t - center (formed
- * without the roundings of t and of 1 + a), as a double-double: R's last
- * Horner step and the division by 1 + a keep their rounding errors, so that
- * only u's and the rest of the polynomial's are left (a fraction of an ulp:
- * u R'(u) and the rest are under a third of R). A caller multiplies it by
- * exp(-a^2) itself, so that it can form a^2 exactly from its own argument. */
+ * from the polynomial of fa_series.h: t = 1/(1 + a), u = t - center (with
+ * 1 + a exact and a first-order correction for its low part), as a
+ * double-double: R's last Horner step and the division by 1 + a keep their
+ * rounding errors, so that only u's and the rest of the polynomial's are
+ * left (a fraction of an ulp: u R'(u) and the rest are under a third of R).
+ * A caller multiplies it by exp(-a^2) itself, so that it can form a^2
+ * exactly from its own argument. */
 FA_INLINE fa_dd fa_erfcx_large(fa_real a)
 {
     fa_real ac = fa_min(fa_max(a, 0.5), 28.5);
@@ -441,7 +442,8 @@ FA_INLINE fa_dd fa_erfcx_large(fa_real a)
     fa_dd product = fa_two_prod(u, rest);
     fa_dd r = fa_two_sum(fa_erfc_large_poly[0], product.hi);
     fa_real r_lo = r.lo + product.lo;
-    /* r / (1 + a): a quotient within an ulp leaves an exact remainder */
+    /* r / (1 + a): the quotient, within about two ulps, and its correction from the
+     * remainder (exact but for a part of about 2^-2p relative) */
     fa_real quotient = r.hi * t;
     fa_real remainder = fa_fma(-quotient, one_plus.hi, r.hi);
     return fa_dd_make(quotient, (remainder + fa_fma(-quotient, one_plus.lo, r_lo)) * t);

@@ -122,9 +122,19 @@ def _names_binding_errors(method):
             if exc.__traceback__ is None or exc.__traceback__.tb_next is not None:
                 raise
             problem = re.sub(r"^[\w.]+\(\) ", "", str(exc))
+            if problem.startswith("takes "):  # Python's counts include self
+                problem = _without_self(problem)
             raise TypeError(f"fastact.{self.name}{label}: {problem}") from None
 
     return call
+
+
+def _without_self(problem: str) -> str:
+    """Python's "takes 2 positional arguments but 3 were given", counted without self."""
+    counts = [int(n) - 1 for n in re.findall(r"\d+", problem)]
+    text = re.sub(r"\d+", "{}", problem).format(*counts)
+    text = re.sub(r"\b1 positional arguments\b", "1 positional argument", text)
+    return re.sub(r"\bbut 1 were given", "but 1 was given", text)
 
 
 def names_binding_errors(cls: type) -> type:

@@ -121,3 +121,11 @@ def test_arguments_that_do_not_bind_name_the_activation(name, method):
         assert "Activation" not in message, message
         if "missing" in message or "unexpected" in message or "positional" in message:
             assert message.startswith(label) or message.startswith(f"fastact.{name}:"), message
+
+
+def test_argument_counts_leave_self_out():
+    """Python counts self among the positional arguments; the message does not."""
+    x = np.ones((2, 3))
+    with pytest.raises(TypeError, match=r"^fastact.softmax.jacobian: takes from 1 to 2 "
+                                        r"positional arguments but 3 were given$"):
+        fastact.softmax.jacobian(x, -1, 3)

@@ -10,6 +10,7 @@ import pytest
 from cases import FLOAT_DTYPES, call_kwargs, case_id, kernel_cases, truth_params
 
 import fastact
+from fastact import reference
 
 DTYPE_IDS = [np.dtype(d).name for d in FLOAT_DTYPES]
 CASES = kernel_cases()
@@ -150,3 +151,13 @@ def test_warnings_do_not_depend_on_thread_count(threads):
             fastact.linear(x, slope=0.5)
     finally:
         fastact.set_num_threads(None)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+def test_gelu_keeps_the_sign_of_zero(approximate, dtype):
+    """gelu(-0) = -0 Phi(0) = -0, as the reference, silu and PyTorch have it."""
+    x = np.array([-0.0, 0.0], dtype)
+    got = fastact.gelu(x, approximate=approximate)
+    want = reference.gelu(x, approximate=approximate)
+    assert list(np.signbit(got)) == list(np.signbit(want)) == [True, False]
