@@ -168,7 +168,7 @@ RECORDS: tuple[Record, ...] = (
        r"\sigma(\beta x)(1 + \beta x (1 - \sigma(\beta x)))", r"\mathbb{R}", [], None,
        "Interpolates between linear (beta = 0) and ReLU (beta -> inf); smooth.",
        "Costs an exponential per element.",
-       "Vision models; image captioning and generative models in the seed notes."),
+       "Vision models; image captioning and generative models."),
     _r("softplus", [Param("beta", 1.0, "nonzero")], r"\frac{1}{\beta} \log(1 + e^{\beta x})",
        r"\sigma(\beta x)", r"(0, \infty) \text{ for } \beta > 0", [], r"1 - e^{-\beta y}",
        "A smooth ReLU with strictly positive output and derivative.",
