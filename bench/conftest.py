@@ -17,7 +17,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--ops", nargs="+", default=list(_peers.OPS), choices=_peers.OPS,
                     help="operations (default: all three)")
     group.addoption("--threads", type=int, default=None,
-                    help="threads for fastact, numexpr and PyTorch (default: fastact's)")
+                    help="threads for fastact, numexpr, PyTorch and JAX (default: fastact's)")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

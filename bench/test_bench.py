@@ -2,7 +2,7 @@
 
 Every activation (gelu once per ``approximate`` choice) x operation (forward,
 value_and_grad, backward) x dtype x size x implementation (fastact, the NumPy
-reference, and SciPy, numexpr and PyTorch where installed and where they have
+reference, and SciPy, numexpr, PyTorch and JAX where installed and where they have
 the function; the others are skipped). The row-wise functions run forward and
 backward on rows of 1024. Not part of the default test run::
 
@@ -56,7 +56,7 @@ def test_bench(benchmark, name: str, impl: str, op: str, dtype: str, size: int) 
         np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-4)
 
 
-@pytest.mark.parametrize("impl", ["fastact", "reference", "scipy", "torch"])
+@pytest.mark.parametrize("impl", ["fastact", "reference", "scipy", "torch", "jax"])
 @pytest.mark.parametrize("name", registry.rowwise_names())
 def test_bench_rowwise(benchmark, name: str, impl: str, op: str, dtype: str, size: int) -> None:
     x = make_input(size, np.dtype(dtype))

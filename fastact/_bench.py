@@ -2,7 +2,7 @@
 
 For every activation (and the row-wise functions, forward and backward, on rows
 of ``ROW_LENGTH``): nanoseconds per element for fastact, then fastact's time as a
-fraction of each installed peer's (NumPy reference, SciPy, numexpr, PyTorch;
+fraction of each installed peer's (NumPy reference, SciPy, numexpr, PyTorch, JAX;
 ``0.25`` means fastact takes a quarter of the peer's time), the fraction of
 the fastest peer, and the share of the memory roofline fastact reaches.
 
@@ -216,7 +216,8 @@ def header(threads: int, repeat: int) -> str:
     """Machine, dispatch level, threads, versions of fastact and every peer."""
     config = fastact_config()
     versions = [f"NumPy {np.__version__}"]
-    for label, module in (("SciPy", "scipy"), ("numexpr", "numexpr"), ("PyTorch", "torch")):
+    for label, module in (("SciPy", "scipy"), ("numexpr", "numexpr"), ("PyTorch", "torch"),
+                          ("JAX", "jax")):
         mod = _peers.optional(module)
         versions.append(f"{label} {mod.__version__}" if mod else f"{label} not installed")
     return (f"fastact {fastact.__version__} ({config['dispatch']} kernels) on {cpu_model()}, "
@@ -228,10 +229,10 @@ def header(threads: int, repeat: int) -> str:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m fastact bench",
-        description="Time fastact against NumPy (fastact.reference), SciPy, numexpr and "
-                    "PyTorch, whichever are installed.")
+        description="Time fastact against NumPy (fastact.reference), SciPy, numexpr, "
+                    "PyTorch and JAX, whichever are installed.")
     parser.add_argument("--threads", type=int, default=None,
-                        help="threads for fastact, numexpr and PyTorch (default: fastact's)")
+                        help="threads for fastact, numexpr, PyTorch and JAX (default: fastact's)")
     parser.add_argument("--sizes", nargs="+", default=["1M"], choices=list(SIZES))
     parser.add_argument("--dtypes", nargs="+", default=["float32"],
                         choices=["float32", "float64"])

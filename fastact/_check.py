@@ -239,36 +239,15 @@ def params32(case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
 # ---- peers (optional): their float32 forward against the same truth ------------------
 
 
-JAX_NN: dict[str, tuple[str, dict[str, Any], tuple[str, ...]]] = {
-    "sigmoid": ("sigmoid", {}, ()), "tanh": ("tanh", {}, ()), "relu": ("relu", {}, ()),
-    "relu6": ("relu6", {}, ()), "silu": ("silu", {}, ()), "selu": ("selu", {}, ()),
-    "softsign": ("soft_sign", {}, ()), "log_sigmoid": ("log_sigmoid", {}, ()),
-    "mish": ("mish", {}, ()), "sparse_plus": ("sparse_plus", {}, ()),
-    "sparse_sigmoid": ("sparse_sigmoid", {}, ()), "softplus": ("softplus", {"beta": 1.0}, ()),
-    "elu": ("elu", {}, ("alpha",)), "celu": ("celu", {}, ("alpha",)),
-    "leaky_relu": ("leaky_relu", {}, ("alpha",)), "squareplus": ("squareplus", {}, ("b",)),
-    "gelu-tanh": ("gelu", {}, ()), "gelu-none": ("gelu", {}, ()),
-}
-"""Case key -> (jax.nn function, parameter values it has built in, parameters it takes by
-position after x); gelu's ``approximate`` is passed as a bool."""
-
-
 def _jax_forward(case: Case) -> Any:
     """f(x) with jax.nn for the functions it has with the case's parameters, else None."""
-    entry = JAX_NN.get(case.key)
-    jax = _peers.optional("jax") if entry is not None else None
-    if jax is None:
+    fn = _peers.jax_function(case)
+    if fn is None:
         return None
-    name, fixed, positional = entry
-    fn = getattr(jax.numpy if name == "tanh" else jax.nn, name, None)
-    params = case.params()
-    if fn is None or any(params[k] != v for k, v in fixed.items()):
-        return None
-    args = tuple(params[k] for k in positional)
-    kwargs = {"approximate": case.key == "gelu-tanh"} if case.name == "gelu" else {}
+    jnp = _peers.jax_module().numpy
 
     def forward(x: np.ndarray) -> np.ndarray:
-        return np.asarray(fn(jax.numpy.asarray(x), *args, **kwargs), dtype=np.float32)
+        return np.asarray(fn(jnp.asarray(x)), dtype=np.float32)
 
     return forward
 

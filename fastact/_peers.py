@@ -4,18 +4,21 @@ Used by ``python -m fastact bench`` and by the pytest-benchmark suite in
 ``bench/``. Every peer builds, for an activation, its parameters and an
 operation (``forward``, ``value_and_grad``, ``backward``), a zero-argument
 callable that computes it on a given input, or returns None when it has no
-such function. Optional peers (SciPy, numexpr, PyTorch) are used only when
-installed; none of them is a dependency of fastact.
+such function. Optional peers (SciPy, numexpr, PyTorch, JAX) are used only
+when installed; none of them is a dependency of fastact.
 
 The peers' value_and_grad and backward are the forward and the derivative
 the way a user of that library would write them: SciPy and numexpr evaluate
-a derivative formula, PyTorch runs autograd.
+a derivative formula, PyTorch runs autograd, JAX compiles ``jax.jvp`` (value
+and derivative, which XLA fuses into one loop) and ``jax.vjp`` with ``jax.jit``.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -266,7 +269,7 @@ def rowwise_peers(name: str, op: str, rows: np.ndarray) -> dict[str, Runner]:
     registry says so)."""
     params = [p.example for p in registry.get(name).params]
     fast, ref = getattr(fastact, name), getattr(reference, name)
-    sp, torch = optional("scipy.special"), optional("torch")
+    sp, torch, jax = optional("scipy.special"), optional("torch"), jax_module()
     if op == "forward":
         runs = {"fastact": lambda: fast(rows, *params), "reference": lambda: ref(rows, *params)}
         if sp is not None and name in ("softmax", "log_softmax"):
@@ -274,6 +277,8 @@ def rowwise_peers(name: str, op: str, rows: np.ndarray) -> dict[str, Runner]:
         if torch is not None and name in TORCH_ROWWISE:
             rt = torch.from_numpy(rows.copy())
             runs["torch"] = lambda: TORCH_ROWWISE[name](torch, rt)
+        if jax is not None and name in JAX_ROWWISE_NAMES:
+            runs["jax"] = _jax_runner(jax, _jax_compiled(jax, _jax_rowwise(jax, name), op), rows)
         return runs
     y = fast(rows, *params)
     g = np.resize(np.linspace(-1.0, 1.0, 7, dtype=rows.dtype), y.shape)
@@ -283,7 +288,16 @@ def rowwise_peers(name: str, op: str, rows: np.ndarray) -> dict[str, Runner]:
     if torch is not None and name in TORCH_ROWWISE_BACKWARD:
         gt, at = torch.from_numpy(g), torch.from_numpy(arg)
         runs["torch"] = lambda: TORCH_ROWWISE_BACKWARD[name](torch, gt, at)
+    if jax is not None and name in JAX_ROWWISE_NAMES:  # from the input, as jax.vjp computes it
+        runs["jax"] = _jax_runner(jax, _jax_compiled(jax, _jax_rowwise(jax, name), op), g, rows)
     return runs
+
+
+def _jax_rowwise(jax: Any, name: str) -> Callable[[Any], Any]:
+    """A row-wise function along the last axis, with jax.nn."""
+    if name == "softmin":
+        return lambda x: jax.nn.softmax(-x, axis=-1)
+    return lambda x: getattr(jax.nn, JAX_ROWWISE[name])(x, axis=-1)
 
 
 TORCH_BUILT_IN = {"hard_sigmoid": {"slope": 1 / 6, "offset": 0.5},
@@ -317,12 +331,85 @@ def torch_peer(case: Case, op: str, x: np.ndarray, g: np.ndarray) -> Runner | No
     return value_and_grad if op == "value_and_grad" else backward
 
 
+# ---- JAX: jax.nn under jax.jit; jvp for value_and_grad, vjp for backward --------------
+
+JAX_NN: dict[str, tuple[str, dict[str, Any], tuple[str, ...]]] = {
+    "sigmoid": ("sigmoid", {}, ()), "tanh": ("tanh", {}, ()), "relu": ("relu", {}, ()),
+    "relu6": ("relu6", {}, ()), "silu": ("silu", {}, ()), "selu": ("selu", {}, ()),
+    "softsign": ("soft_sign", {}, ()), "log_sigmoid": ("log_sigmoid", {}, ()),
+    "mish": ("mish", {}, ()), "sparse_plus": ("sparse_plus", {}, ()),
+    "sparse_sigmoid": ("sparse_sigmoid", {}, ()), "softplus": ("softplus", {"beta": 1.0}, ()),
+    "elu": ("elu", {}, ("alpha",)), "celu": ("celu", {}, ("alpha",)),
+    "leaky_relu": ("leaky_relu", {}, ("alpha",)), "squareplus": ("squareplus", {}, ("b",)),
+    "gelu-tanh": ("gelu", {}, ()), "gelu-none": ("gelu", {}, ()),
+    "hard_sigmoid": ("hard_sigmoid", {"slope": 1 / 6, "offset": 0.5}, ()),
+    "hard_swish": ("hard_swish", {"slope": 1 / 6, "offset": 0.5}, ()),
+    "hard_tanh": ("hard_tanh", {"min_val": -1.0, "max_val": 1.0}, ()),
+}
+"""Case key -> (jax.nn function, parameter values it has built in, parameters it takes by
+position after x); gelu's ``approximate`` is passed as a bool."""
+JAX_ROWWISE = {"softmax": "softmax", "log_softmax": "log_softmax", "glu": "glu"}
+JAX_ROWWISE_NAMES = (*JAX_ROWWISE, "softmin")
+"""Row-wise functions along the last axis (softmin is softmax of -x)."""
+
+
+def jax_module() -> Any:
+    """jax, with float64 enabled, or None when it is not installed."""
+    jax = optional("jax")
+    if jax is not None:
+        jax.config.update("jax_enable_x64", True)
+    return jax
+
+
+def jax_function(case: Case) -> Callable[[Any], Any] | None:
+    """x -> f(x) with jax.nn for the functions it has with the case's parameters."""
+    entry = JAX_NN.get(case.key)
+    jax = jax_module() if entry is not None else None
+    if jax is None:
+        return None
+    name, fixed, positional = entry
+    fn = getattr(jax.numpy if name == "tanh" else jax.nn, name, None)
+    params = case.params()
+    if fn is None or any(params[k] != v for k, v in fixed.items()):
+        return None
+    args = tuple(params[k] for k in positional)
+    kwargs = {"approximate": case.key == "gelu-tanh"} if case.name == "gelu" else {}
+    return lambda x: fn(x, *args, **kwargs)
+
+
+def _jax_compiled(jax: Any, f: Callable, op: str) -> Callable:
+    """The jitted forward, value-and-derivative (jvp with unit tangents) or backward (vjp)
+    of an elementwise or row-wise f."""
+    if op == "forward":
+        return jax.jit(f)
+    if op == "value_and_grad":
+        return jax.jit(lambda x: jax.jvp(f, (x,), (jax.numpy.ones_like(x),)))
+    return jax.jit(lambda g, x: jax.vjp(f, x)[1](g)[0])
+
+
+def _jax_runner(jax: Any, compiled: Callable, *arrays: np.ndarray) -> Runner:
+    """A callable that runs ``compiled`` on the arrays (on the device before timing) and
+    waits for the result."""
+    on_device = [jax.device_put(a) for a in arrays]
+    return lambda: jax.block_until_ready(compiled(*on_device))
+
+
+def jax_peer(case: Case, op: str, x: np.ndarray, g: np.ndarray) -> Runner | None:
+    f = jax_function(case)
+    if f is None:
+        return None
+    jax = jax_module()
+    compiled = _jax_compiled(jax, f, op)
+    return _jax_runner(jax, compiled, *((x,) if op != "backward" else (g, x)))
+
+
 PEERS: dict[str, Callable[[Case, str, np.ndarray, np.ndarray], Runner | None]] = {
     "fastact": numpy_style(fastact),
     "reference": numpy_style(reference),
     "scipy": scipy_peer,
     "numexpr": numexpr_peer,
     "torch": torch_peer,
+    "jax": jax_peer,
 }
 """Implementation name -> maker; fastact first, then its peers."""
 
@@ -337,6 +424,10 @@ def set_threads(n: int | None) -> None:
     torch = optional("torch")
     if torch is not None:
         torch.set_num_threads(count)
+    if count == 1 and "jax" not in sys.modules:  # XLA reads its flags once, at import
+        os.environ["XLA_FLAGS"] = " ".join(
+            [os.environ.get("XLA_FLAGS", ""), "--xla_cpu_multi_thread_eigen=false",
+             "intra_op_parallelism_threads=1"]).strip()
 
 
 def to_numpy(value: Any) -> np.ndarray:
