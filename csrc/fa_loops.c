@@ -113,11 +113,12 @@
  * definition (fa_backward_in_double_*) and rounded once: a subnormal f'
  * (tanh'(-50)) or one that underflowed to 0 (sigmoid'(-110)) times a large g
  * would otherwise multiply its rounding error, or return 0 for a product that
- * is a normal number. The unchecked first pass notes such an element as an
- * anomaly (fa_below_normal, ORed in: no per-element flag to store; an integer
- * minimum of |f'| instead stopped GCC 12 vectorizing the pass), so that its
- * block is computed again checked. In the float64 loops f' has no such tail
- * that matters at double's precision, and g f' is the product as computed. */
+ * is a normal number. The unchecked first pass flags such an element as it
+ * flags a rare branch (fa_below_normal, an integer OR: a compare turned into
+ * a mask, or an integer minimum of |f'|, stopped GCC 12 vectorizing the
+ * pass), so that it alone is computed again checked. In the float64 loops f'
+ * has no such tail that matters at double's precision, and g f' is the
+ * product as computed. */
 #ifdef FA_REAL_FLOAT
 /* The sign bit of fa_uint if |d| is below the normal range (or d is not
  * finite), else 0: |d|'s bits, shifted out of their sign, less FLT_MIN's,
@@ -127,13 +128,16 @@ static inline fa_uint fa_below_normal(fa_real d)
 {
     return ((fa_bits(d) << 1) - (fa_bits(FA_REAL_MIN) << 1)) & ~(~(fa_uint)0 >> 1);
 }
-#define FA_TIMES_GRAD(NAME, OP, g, x, d, p, CHECKED)                                               \
+#define FA_TIMES_GRAD(NAME, OP, g, x, d, p, RARE, CHECKED)                                         \
     ((CHECKED) ? (fa_tails_##NAME && fabs(d) < FA_REAL_MIN                                         \
                       ? (fa_real)FA_LEVELED(fa_##OP##_in_double_##NAME)(g, x, p)                   \
                       : (g) * (d))                                                                 \
-               : (anomaly |= fa_tails_##NAME ? fa_below_normal(d) : 0, (g) * (d)))
+               : (*(RARE) |= fa_tails_##NAME                                                       \
+                                  ? (int)(fa_below_normal(d) >> (FA_WORD_BITS - 1))                \
+                                  : 0,                                                             \
+                  (g) * (d)))
 #else
-#define FA_TIMES_GRAD(NAME, OP, g, x, d, p, CHECKED) ((g) * (d))
+#define FA_TIMES_GRAD(NAME, OP, g, x, d, p, RARE, CHECKED) ((g) * (d))
 #endif
 #define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD, TAILS)                                    \
     enum { fa_tails_##NAME = TAILS };                                                              \
@@ -171,7 +175,7 @@ static inline fa_uint fa_below_normal(fa_real d)
     fa_real g = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1), d;                          \
     finite &= fa_isfinite(g) & fa_isfinite(x);                                                     \
     (void)fa_act_##NAME(FA_ARG(CHECKED, x), p, &d, RARE);                                          \
-    fa_real gd = FA_TIMES_GRAD(NAME, backward, g, FA_ARG(CHECKED, x), d, p, CHECKED);              \
+    fa_real gd = FA_TIMES_GRAD(NAME, backward, g, FA_ARG(CHECKED, x), d, p, RARE, CHECKED);              \
     FA_NOTE_1(CHECKED, x, FA_OUT(MODE, T, 2, NP, 2 + (NP), FA_RESULT(CHECKED, x, gd)))
 
 #define FA_BODY_backward_param(NAME, NP, T, MODE, RARE, CHECKED)                                   \
@@ -189,9 +193,9 @@ static inline fa_uint fa_below_normal(fa_real d)
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
     fa_real g = FA_IN(MODE, T, 2, NP, 0), y = FA_IN(MODE, T, 2, NP, 1);                             \
     finite &= fa_isfinite(g) & fa_isfinite(y);                                                     \
-    (void)RARE;                                                                                    \
     fa_real d = fa_act_##NAME##_from_output(FA_ARG(CHECKED, y), p);                                \
-    fa_real gd = FA_TIMES_GRAD(NAME, backward_from_output, g, FA_ARG(CHECKED, y), d, p, CHECKED);  \
+    fa_real gd = FA_TIMES_GRAD(NAME, backward_from_output, g, FA_ARG(CHECKED, y), d, p, RARE,      \
+                               CHECKED);                                                           \
     FA_NOTE_1(CHECKED, y, FA_OUT(MODE, T, 2, NP, 2 + (NP), FA_RESULT(CHECKED, y, gd)))
 
 /* glu's gate (fa_activations.h): b plays x, a (and g) are arrays like it. */
@@ -252,9 +256,9 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
  * whether any overflowed (fa_run_elements).
  * Contiguous, in blocks of FA_BLOCK elements: a first pass runs the
  * unchecked body (FA_NOTE_1, FA_NOTE_2) without the definitions' rare
- * branches (FA_RARE, fa_activations.h), noting the elements that take one.
- * A block with an anomaly (a NaN in, a non-finite value out, a backward whose f' fell
- * below the normal range: FA_TIMES_GRAD) is then computed again
+ * branches (FA_RARE, fa_activations.h), noting the elements that take one
+ * (and a backward's elements whose f' fell below the normal range: FA_TIMES_GRAD).
+ * A block with an anomaly (a NaN in, a non-finite value out) is then computed again
  * checked and in full; otherwise only the noted elements are, one by one.
  * In place (an output is an input), the first pass would overwrite what
  * the second reads: there every element is computed checked and in full

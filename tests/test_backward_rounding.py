@@ -53,6 +53,22 @@ def test_backward_where_the_derivative_is_not_normal(name):
             f"{name}.backward(g={scale:g}, x={x}) = {got}, want {want} ({err.max():.1f} ULP)")
 
 
+@pytest.mark.parametrize("name", sorted(TAILS))
+def test_backward_tail_elements_among_ordinary_ones(name):
+    # a few such elements in a long contiguous array, where the rest of each block takes
+    # the fast path: each of them must still get g f' formed in double
+    params = registry.get(name).example_params()
+    x = np.resize(np.float32([0.5, -1.25, 2.0]), 3000)
+    at = [7, 511, 512, 1500, 2999]
+    x[at] = np.resize(np.float32(TAILS[name]), len(at))
+    g = np.full_like(x, 1e20)
+    f, ref = getattr(fastact, name), getattr(reference, name)
+    got, want = f.backward(g, x, **params), ref.backward(g, x, **params)
+    err = ulp_error(got, want, np.float32)
+    assert err.max() <= DERIVATIVE_ULP, (
+        f"{name}.backward: {err.max():.1f} ULP at x = {x[np.argmax(err)]}")
+
+
 FROM_OUTPUT_TAILS = {
     # name: outputs y where f' (as a function of y) is below float32's normal range
     "sigmoid": [1e-40, 3e-39],
