@@ -31,6 +31,7 @@
 #include "fa_loops.h"
 #include "fa_math.h"
 #include "fa_series.h"
+#include "fa_wide.h"
 
 /* A rare branch's value: `rare` NULL, the value; else a placeholder, and
  * *rare set. The elementwise loops (fa_loops.c) first run each block of a
@@ -461,16 +462,29 @@ FA_INLINE fa_real fa_act_mish(fa_real x, const fa_real *p, fa_real *d, int *rare
 
 /* ---- GELU ------------------------------------------------------------ */
 
-/* Beyond +-40 both GELU forms have sigmoid/Phi exactly 0 or 1 in double;
- * below -36 x Phi(x) is subnormal and taken from the asymptotic series. */
-#define FA_GELU_SATURATE 40.0
 #ifdef FA_REAL_FLOAT
-#define FA_GELU_ERF_DEEP (-12.5) /* phi(x) < FLT_MIN below -13.15 */
-#define FA_GELU_ERF_DEEP_VALUE (-14.0) /* x Phi(x) < FLT_MIN below -13.15, 0 below -14.36 */
+/* The float kernels compute in double (fa_wide.h) and round once. */
+FA_INLINE fa_real fa_act_gelu_tanh(fa_real x, const fa_real *p, fa_real *d, int *rare)
+{
+    (void)p, (void)rare;
+    double wide_d, y = fa_wide_gelu_tanh(x, &wide_d);
+    *d = (fa_real)wide_d;
+    return (fa_real)y;
+}
+FA_INLINE fa_real fa_act_gelu_erf(fa_real x, const fa_real *p, fa_real *d, int *rare)
+{
+    (void)p, (void)rare;
+    double wide_d, y = fa_wide_gelu_erf(x, &wide_d);
+    *d = (fa_real)wide_d;
+    return (fa_real)y;
+}
 #else
+/* Beyond +-40 both GELU forms have sigmoid/Phi exactly 0 or 1 in double;
+ * below -37.5 phi(x) and x Phi(x) are subnormal, taken from the asymptotic
+ * series. */
+#define FA_GELU_SATURATE 40.0
 #define FA_GELU_ERF_DEEP (-37.5)
 #define FA_GELU_ERF_DEEP_VALUE FA_GELU_ERF_DEEP
-#endif
 
 /* 0.5 x (1 + tanh(u)) = x sigmoid(2u), 2u = 2 sqrt(2/pi) x (1 + kappa x^2)
  * formed in double-double: sigmoid(2u) in the left tail is exp(2u), whose
@@ -571,6 +585,7 @@ FA_INLINE fa_real fa_act_gelu_erf(fa_real x, const fa_real *p, fa_real *d, int *
                ? FA_RARE(rare, isinf(x) ? copysign(0.0, x) : fa_gelu_erf_deep_value(xc, minus_z2))
                : value;
 }
+#endif /* FA_REAL_FLOAT */
 
 /* ---- exponential linear units ---------------------------------------- */
 

@@ -86,4 +86,9 @@ typedef int64_t fa_int;
 
 #define FA_LOG2E 0x1.71547652b82fep0
 
+/* A double constant in either build: the float build reads an unsuffixed
+ * constant as a float (-fsingle-precision-constant), a long double one as it
+ * is (hex constants convert exactly). */
+#define FA_D(c) ((double)c##L)
+
 #endif /* FA_REAL_H */

@@ -35,74 +35,6 @@ static const fa_real fa_silu_left_poly[7] = {
     -0x1.80dfcc0000000p-9 /* -0.002936357141761222 */,
     -0x1.3bed460000000p-10 /* -0.0012051652626646475 */};
 
-/* gelu_tanh': root -0.75246142207101625849, used for -1.35944 < x - root < 0.566263 (direct below -0.67972), degrees 10 and 8, relative fit error 1.44e-9 */
-#define FA_GELU_TANH_ROOT_HI -0x1.8142a00000000p-1
-#define FA_GELU_TANH_ROOT_LO 0x1.85a06c0000000p-27
-#define FA_GELU_TANH_ROOT_LEFT 0x1.5c04400000000p+0
-#define FA_GELU_TANH_ROOT_RIGHT 0x1.21ed360000000p-1
-#define FA_GELU_TANH_ROOT_CUT 0x1.5c04400000000p-1
-#define FA_GELU_TANH_ROOT_CENTER -0x1.d0b8500000000p-5
-#define FA_GELU_TANH_ROOT_DEGREE 11
-static const fa_real fa_gelu_tanh_root_poly[11] = {
-    0x1.a230160000000p-2 /* 0.40838657262170995 */,
-    0x1.8d8a1e0000000p-2 /* 0.38822219359104243 */,
-    0x1.aa5c040000000p-9 /* 0.0032528643100505464 */,
-    -0x1.c0c1de0000000p-4 /* -0.10955988484735906 */,
-    -0x1.675aaa0000000p-6 /* -0.02193323767824283 */,
-    0x1.2297780000000p-6 /* 0.017736307446437645 */,
-    0x1.9209a80000000p-8 /* 0.0061346087806342236 */,
-    -0x1.01acdc0000000p-9 /* -0.0019659060795517005 */,
-    -0x1.0fa0dc0000000p-10 /* -0.0010361799672569522 */,
-    0x1.5c4f2c0000000p-13 /* 0.00016608679870718818 */,
-    0x1.0334280000000p-13 /* 0.00012359797754967158 */};
-
-#define FA_GELU_TANH_LEFT_CENTER -0x1.0503300000000p+0
-#define FA_GELU_TANH_LEFT_DEGREE 9
-static const fa_real fa_gelu_tanh_left_poly[9] = {
-    -0x1.c0cf9a0000000p-4 /* -0.10957298345631023 */,
-    -0x1.7e3ef80000000p-4 /* -0.093321774015183082 */,
-    0x1.0ba99a0000000p-4 /* 0.065347291746943308 */,
-    0x1.c34c100000000p-4 /* 0.1101799594326802 */,
-    0x1.3f3e200000000p-5 /* 0.038970052745887534 */,
-    -0x1.329d6a0000000p-7 /* -0.0093571442805380028 */,
-    -0x1.4ebe640000000p-7 /* -0.010215567479676374 */,
-    -0x1.94e2640000000p-10 /* -0.0015445111586106021 */,
-    0x1.df3f4a0000000p-11 /* 0.00091409151013147641 */};
-
-/* gelu_erf': root -0.75179152469356445746, used for -1.37398 < x - root < 0.565582 (direct below -0.686992), degrees 10 and 8, relative fit error 1.53e-9 */
-#define FA_GELU_ERF_ROOT_HI -0x1.80ead20000000p-1
-#define FA_GELU_ERF_ROOT_LO 0x1.a03fd40000000p-27
-#define FA_GELU_ERF_ROOT_LEFT 0x1.5fbd760000000p+0
-#define FA_GELU_ERF_ROOT_RIGHT 0x1.2193fa0000000p-1
-#define FA_GELU_ERF_ROOT_CUT 0x1.5fbd760000000p-1
-#define FA_GELU_ERF_ROOT_CENTER -0x1.f14be40000000p-5
-#define FA_GELU_ERF_ROOT_DEGREE 11
-static const fa_real fa_gelu_erf_root_poly[11] = {
-    0x1.a1aba40000000p-2 /* 0.40788132046064007 */,
-    0x1.8e97380000000p-2 /* 0.38924872365174203 */,
-    0x1.1f8e8e0000000p-9 /* 0.0021938846816364824 */,
-    -0x1.c1711a0000000p-4 /* -0.10972700371292578 */,
-    -0x1.4e36860000000p-6 /* -0.02039874126006995 */,
-    0x1.206daa0000000p-6 /* 0.01760427179085696 */,
-    0x1.6290ea0000000p-8 /* 0.0054102487191661575 */,
-    -0x1.e5c8f00000000p-10 /* -0.0018531223240117124 */,
-    -0x1.b28dfc0000000p-11 /* -0.00082884717255660566 */,
-    0x1.08a9d60000000p-13 /* 0.000126201347117693 */,
-    0x1.5ebb9a0000000p-14 /* 8.3621221109071177e-5 */};
-
-#define FA_GELU_ERF_LEFT_CENTER -0x1.07ce180000000p+0
-#define FA_GELU_ERF_LEFT_DEGREE 9
-static const fa_real fa_gelu_erf_left_poly[9] = {
-    -0x1.b9f25e0000000p-4 /* -0.10789715577495438 */,
-    -0x1.88bb960000000p-4 /* -0.095882020787709796 */,
-    0x1.e9eb6a0000000p-5 /* 0.059804637320128197 */,
-    0x1.c52a820000000p-4 /* 0.11063624071188967 */,
-    0x1.53aed60000000p-5 /* 0.041465205160603916 */,
-    -0x1.4571d40000000p-7 /* -0.0099317824951722621 */,
-    -0x1.6df2200000000p-7 /* -0.011167779159295996 */,
-    -0x1.4dd2ea0000000p-10 /* -0.0012734371002235849 */,
-    0x1.40c9560000000p-10 /* 0.0012237032990217354 */};
-
 /* mish': root -1.1924312145154952121, used for -0.234132 < x - root < 0.142169 (direct below -0.117066), degrees 5 and 5, relative fit error 6.6e-10 */
 #define FA_MISH_ROOT_HI -0x1.31432c0000000p+0
 #define FA_MISH_ROOT_LO -0x1.a25b080000000p-29
@@ -432,4 +364,67 @@ static const fa_real fa_erfc_large_poly[30] = {
     -0x1.5bd3b387d1bb6p+16 /* -89043.701291187524 */};
 
 #endif
+
+/* Float kernels evaluated in double (fa_wide.h); relative fit errors below 2^-34. */
+/* exp(r), |r| <= ln2/2: degree 8, error 1.17e-12 */
+#define FA_WIDE_EXP_DEGREE 9
+static const double fa_wide_exp_poly[9] = {
+    FA_D(0x1.0000000000000p+0) /* 1.0 */,
+    FA_D(0x1.ffffffffcfdc9p-1) /* 0.99999999997810915 */,
+    FA_D(0x1.fffffffff6605p-2) /* 0.49999999999781183 */,
+    FA_D(0x1.555555a72d208p-3) /* 0.16666666904860982 */,
+    FA_D(0x1.555555760eab1p-5) /* 0.041666666904764845 */,
+    FA_D(0x1.11107acf82c2ep-7) /* 0.0083332633648947843 */,
+    FA_D(0x1.6c164942e860ep-10) /* 0.0013888818946060673 */,
+    FA_D(0x1.a1b28f48f4268p-13) /* 0.00019917368834267427 */,
+    FA_D(0x1.a160c20d58f7dp-16) /* 2.4877665102520762e-5 */};
+
+/* erfc(a) = exp(-a^2) t R(t - 0.141129), t = 1/(4.0 + a), 0 <= a <= 27.0: degree 13, error 3.3e-11 */
+#define FA_WIDE_ERFC_K FA_D(0x1.0000000000000p+2)
+#define FA_WIDE_ERFC_T_CENTER FA_D(0x1.2108421084211p-3)
+#define FA_WIDE_ERFC_DEGREE 14
+static const double fa_wide_erfc_poly[14] = {
+    FA_D(0x1.3c73617cc1bd7p+0) /* 1.236135571439936 */,
+    FA_D(0x1.34c9b07c6aae6p+3) /* 9.6496202878965504 */,
+    FA_D(0x1.050af900adfd8p+6) /* 65.260715494746709 */,
+    FA_D(0x1.7cff990b8ab5fp+8) /* 380.99842903267373 */,
+    FA_D(0x1.db6ffbaaedd37p+10) /* 1901.7497355768698 */,
+    FA_D(0x1.f1e14815d43bep+12) /* 7966.0800989427933 */,
+    FA_D(0x1.a62d18c326ff8p+14) /* 27019.274181947082 */,
+    FA_D(0x1.0c006b676a7b9p+16) /* 68608.419546752135 */,
+    FA_D(0x1.8b7f34f3c3566p+16) /* 101247.20684452876 */,
+    FA_D(-0x1.eba3f8ffb4e92p+15) /* -62929.986325887166 */,
+    FA_D(-0x1.6d53e580551a7p+19) /* -748191.17191558041 */,
+    FA_D(-0x1.3822beab2c30ap+20) /* -1278507.9167901897 */,
+    FA_D(0x1.16c2d6b5f8e3fp+21) /* 2283610.8388536272 */,
+    FA_D(0x1.290f66b9185dap+23) /* 9734067.3615140202 */};
+
+/* gelu_erf': root -0.75179152469356445746, (x - root) P(x - root) for |x - root| < 0.0962125: degree 6, error 6.55e-12 */
+#define FA_WIDE_GELU_ERF_ROOT_HI FA_D(-0x1.80ead197f00b4p-1)
+#define FA_WIDE_GELU_ERF_ROOT_LO FA_D(0x1.13e74c58cada8p-56)
+#define FA_WIDE_GELU_ERF_ROOT_WIDTH FA_D(0x1.8a1628c5375a1p-4)
+#define FA_WIDE_GELU_ERF_ROOT_DEGREE 7
+static const double fa_wide_gelu_erf_root_poly[7] = {
+    FA_D(0x1.b9d98fa5a3215p-2) /* 0.43149399231404692 */,
+    FA_D(0x1.8d9a941a8e4bcp-2) /* 0.38828498279651649 */,
+    FA_D(-0x1.2a2ef9cd4108cp-6) /* -0.018199676463169598 */,
+    FA_D(-0x1.d2fa1f13157d8p-4) /* -0.11400806559080878 */,
+    FA_D(-0x1.e4080a8cd1cdep-7) /* -0.014771466399578545 */,
+    FA_D(0x1.3d9c68ba99068p-6) /* 0.019385435365976283 */,
+    FA_D(0x1.28b174737e723p-8) /* 0.0045271786980210251 */};
+
+/* gelu_tanh': root -0.75246142207101625849, (x - root) P(x - root) for |x - root| < 0.0964151: degree 6, error 7.17e-12 */
+#define FA_WIDE_GELU_TANH_ROOT_HI FA_D(-0x1.81429f9e97e4dp-1)
+#define FA_WIDE_GELU_TANH_ROOT_LO FA_D(0x1.4f523ed77dbdcp-55)
+#define FA_WIDE_GELU_TANH_ROOT_WIDTH FA_D(0x1.8aea89c12f75cp-4)
+#define FA_WIDE_GELU_TANH_ROOT_DEGREE 7
+static const double fa_wide_gelu_tanh_root_poly[7] = {
+    FA_D(0x1.b8bacd2c96b91p-2) /* 0.43040009102485851 */,
+    FA_D(0x1.8cd1a2af5970ap-2) /* 0.387518445923306 */,
+    FA_D(-0x1.0296160409f22p-6) /* -0.015782853603155128 */,
+    FA_D(-0x1.d2b7422e7cebbp-4) /* -0.11394430019555106 */,
+    FA_D(-0x1.104a38c8d0601p-6) /* -0.016619258359474648 */,
+    FA_D(0x1.41d47d923fef0p-6) /* 0.019642946842394814 */,
+    FA_D(0x1.57cd323f2e1fep-8) /* 0.0052459952996106713 */};
+
 #endif /* FA_SERIES_H */

@@ -15,6 +15,13 @@ MAX_RATIO, and the degree so that the fit's relative error is below 2**-58
 for the double kernels and 2**-28 for the float ones (csrc/fa_real.h): the
 header holds both sets, the float one under FA_REAL_FLOAT.
 
+The last section serves the float kernels that compute in double
+(csrc/fa_wide.h): there a float's square is exact and the result is rounded
+once, so every polynomial needs only WIDE_TARGET relative accuracy, and a
+root needs its polynomial only where the plain formula's cancellation
+ratio exceeds WIDE_MAX_RATIO (its error grows by that ratio, and 2**-34
+times it is still far below a float's half ULP, 2**-24).
+
 Run:  python tools/gen_series.py > csrc/fa_series.h   (needs mpmath)
 """
 
@@ -32,6 +39,11 @@ PRECISIONS = {
     "double": (mp.mpf(2) ** -58, float),
     "float": (mp.mpf(2) ** -28, lambda v: struct.unpack("f", struct.pack("f", float(v)))[0]),
 }
+
+WIDE_TARGET = mp.mpf(2) ** -34
+WIDE_MAX_RATIO = 12
+WIDE_KERNELS = ("gelu_erf", "gelu_tanh")  # their float kernels compute in double
+WIDE_ERFC_K = 4  # t = 1/(k + a): of k = 1 to 4, the lowest degree here
 
 SQRT_2_OVER_PI = mp.sqrt(2 / mp.pi)
 KAPPA = mp.mpf("0.044715")
@@ -117,12 +129,12 @@ def ratio(terms, x):
     return (abs(a) + abs(b)) / abs(a + b)
 
 
-def reach(terms, r, direction):
-    """Distance from r, on one side, beyond which the cancellation ratio <= MAX_RATIO."""
+def reach(terms, r, direction, max_ratio=MAX_RATIO):
+    """Distance from r, on one side, beyond which the cancellation ratio <= max_ratio."""
     lo, hi = mp.mpf("1e-6"), mp.mpf(3)
     for _ in range(60):
         mid = (lo + hi) / 2
-        if ratio(terms, r + direction * mid) > MAX_RATIO:
+        if ratio(terms, r + direction * mid) > max_ratio:
             lo = mid
         else:
             hi = mid
@@ -130,7 +142,7 @@ def reach(terms, r, direction):
     edge = hi * mp.mpf("1.05")
     for k in range(1, 200):
         x = r + direction * (edge + mp.mpf(k) / 20)
-        if ratio(terms, x) > MAX_RATIO:
+        if ratio(terms, x) > max_ratio:
             raise RuntimeError(f"ratio rises again at {x}")
     return edge
 
@@ -170,6 +182,8 @@ def main():
     out += ["#else", ""]
     out += series("double")
     out.append("#endif")
+    out.append("")
+    out += wide_series()
     out.append("#endif /* FA_SERIES_H */")
     print("\n".join(out))
 
@@ -183,6 +197,8 @@ def series(precision):
         return emit_array(name, values, to_real)
 
     for name, (fprime, terms, guess) in ROOTS.items():
+        if precision == "float" and name in WIDE_KERNELS:
+            continue
         r = mp.findroot(fprime, guess)
         left, right = reach(terms, r, -1), reach(terms, r, 1)
         slope = mp.diff(fprime, r)
@@ -279,6 +295,65 @@ def series(precision):
     out.append(f"#define FA_ERFC_ONE_MINUS_T_CENTER {to_real(1 - t_center).hex()}")
     out.append(f"#define FA_ERFC_LARGE_DEGREE {len(large)}")
     out.append(emit("fa_erfc_large_poly", large))
+    return out
+
+
+def emit_wide(name, values):
+    body = ",\n    ".join(f"FA_D({float(v).hex()}) /* {mp.nstr(v, 17)} */" for v in values)
+    return f"static const double {name}[{len(values)}] = {{\n    {body}}};\n"
+
+
+def wide_series():
+    """Polynomials of the float kernels evaluated in double (both builds see them)."""
+    out = ["/* Float kernels evaluated in double (fa_wide.h); relative fit errors below "
+           f"2^{int(mp.log(WIDE_TARGET, 2))}. */"]
+    # exp(r) for |r| <= ln2/2 (and a little more: r is rounded)
+    half = mp.log(2) / 2 * mp.mpf("1.01")
+    coeffs, err = fit(mp.exp, -half, half, "wide exp", WIDE_TARGET)
+    out.append(f"/* exp(r), |r| <= ln2/2: degree {len(coeffs) - 1}, error {mp.nstr(err, 3)} */")
+    out.append(f"#define FA_WIDE_EXP_DEGREE {len(coeffs)}")
+    out.append(emit_wide("fa_wide_exp_poly", coeffs))
+    # erfc(a) = exp(-a^2) t R(t - center), t = 1/(k + a), 0 <= a <= 27: for float x,
+    # a = |x|/sqrt(2) up to the clamp of gelu's x at 38
+    k, a_max = mp.mpf(WIDE_ERFC_K), mp.mpf(27)
+    t_lo, t_hi = 1 / (k + a_max), 1 / k
+    t_center, t_half = (t_lo + t_hi) / 2, (t_hi - t_lo) / 2
+
+    def r(u):
+        t = t_center + u
+        a = 1 / t - k
+        return mp.erfc(a) * mp.exp(a * a) / t
+
+    coeffs, err = fit(r, -t_half, t_half, "wide erfc", WIDE_TARGET)
+    out.append(f"/* erfc(a) = exp(-a^2) t R(t - {mp.nstr(t_center, 6)}), t = 1/({k} + a), "
+               f"0 <= a <= {a_max}: degree {len(coeffs) - 1}, error {mp.nstr(err, 3)} */")
+    out.append(f"#define FA_WIDE_ERFC_K FA_D({float(k).hex()})")
+    out.append(f"#define FA_WIDE_ERFC_T_CENTER FA_D({float(t_center).hex()})")
+    out.append(f"#define FA_WIDE_ERFC_DEGREE {len(coeffs)}")
+    out.append(emit_wide("fa_wide_erfc_poly", coeffs))
+    # f' = (x - r) P(x - r) where the plain formula's ratio exceeds WIDE_MAX_RATIO
+    for name in WIDE_KERNELS:
+        fprime, terms, guess = ROOTS[name]
+        root = mp.findroot(fprime, guess)
+        width = max(reach(terms, root, -1, WIDE_MAX_RATIO), reach(terms, root, 1, WIDE_MAX_RATIO))
+        slope = mp.diff(fprime, root)
+
+        def quotient(u, fprime=fprime, root=root, slope=slope):
+            # below 1e-30 the quotient is the slope to 30 digits, and the
+            # difference quotient would be lost in the root's own error
+            return fprime(root + u) / u if abs(u) > mp.mpf("1e-30") else slope
+
+        coeffs, err = fit(quotient, -width, width, f"wide {name}", WIDE_TARGET)
+        hi = float(root)
+        up = name.upper()
+        out.append(f"/* {name}': root {mp.nstr(root, 20)}, (x - root) P(x - root) for "
+                   f"|x - root| < {mp.nstr(width, 6)}: degree {len(coeffs) - 1}, "
+                   f"error {mp.nstr(err, 3)} */")
+        out.append(f"#define FA_WIDE_{up}_ROOT_HI FA_D({hi.hex()})")
+        out.append(f"#define FA_WIDE_{up}_ROOT_LO FA_D({float(root - hi).hex()})")
+        out.append(f"#define FA_WIDE_{up}_ROOT_WIDTH FA_D({float(width).hex()})")
+        out.append(f"#define FA_WIDE_{up}_ROOT_DEGREE {len(coeffs)}")
+        out.append(emit_wide(f"fa_wide_{name}_root_poly", coeffs))
     return out
 
 
