@@ -40,6 +40,12 @@
  * taken: the results are those of the full definition, bitwise. */
 #define FA_RARE(rare, value) ((rare) ? (*(rare) = 1, (fa_real)0.0) : (value))
 
+/* Whether this is that first, unchecked pass (a constant once inlined). There
+ * the parameters are finite, and a result for an x that is not finite is
+ * discarded (the loops compute it again, checked): a definition may take a
+ * cheaper form that holds for finite x only. */
+#define FA_UNCHECKED(rare) ((rare) != 0)
+
 /* Beyond +-SATURATE the exponentials below are exactly 0 or 1 in double;
  * clamping there keeps x * (1 - s) finite at x = +-inf. */
 #define FA_SATURATE 800.0
@@ -196,23 +202,35 @@ FA_INLINE fa_clip_points fa_hard_clip_points(fa_real slope, fa_real offset)
 }
 
 /* slope x + offset rounded once, on the ramp: there x is finite unless slope
- * is 0, where the clamp makes it offset (not 0 inf). */
-FA_INLINE fa_real fa_ramp(fa_real slope, fa_real x, fa_real offset)
+ * is 0, where the clamp makes it offset (not 0 inf); the unchecked pass
+ * needs no clamp. */
+FA_INLINE fa_real fa_ramp(fa_real slope, fa_real x, fa_real offset, int *rare)
 {
-    return fa_fma(slope, fa_min(fa_max(x, -FA_REAL_MAX), FA_REAL_MAX), offset);
+    fa_real finite_x = FA_UNCHECKED(rare) ? x : fa_min(fa_max(x, -FA_REAL_MAX), FA_REAL_MAX);
+    return fa_fma(slope, finite_x, offset);
+}
+
+/* v clipped to [0, 1]; in the unchecked pass, where v is not NaN (finite x
+ * and parameters), as integer max and min of its bits (one instruction each,
+ * where the float ones honouring NaN are a compare and a blend each). */
+FA_INLINE fa_real fa_ramp_clip01(fa_real v, int *rare)
+{
+    fa_int bits = (fa_int)fa_bits(v), one = (fa_int)fa_bits((fa_real)1.0);
+    fa_int nonneg = bits < 0 ? 0 : bits;
+    fa_real clipped = fa_from_bits((fa_uint)(nonneg > one ? one : nonneg));
+    return FA_UNCHECKED(rare) ? clipped : fa_clip01(v);
 }
 
 /* p = {slope, offset}: clip(slope x + offset, 0, 1), the ramp rounded once. */
 FA_INLINE fa_real fa_act_hard_sigmoid(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    (void)rare;
     fa_clip_points c = fa_hard_clip_points(p[0], p[1]);
     fa_real fx = c.flip * x;
     /* flat selects of values all computed: blends, where nested ones are
      * masked work (GCC 12) */
     fa_real inside = fx >= c.one_at ? 0.0 : p[0];
     *d = fx <= c.zero_at ? 0.0 : inside;
-    fa_real upper = fx >= c.one_at ? 1.0 : fa_clip01(fa_ramp(p[0], x, p[1]));
+    fa_real upper = fx >= c.one_at ? 1.0 : fa_ramp_clip01(fa_ramp(p[0], x, p[1], rare), rare);
     return fx <= c.zero_at ? 0.0 : upper;
 }
 FA_INLINE fa_real fa_act_hard_sigmoid_from_output(fa_real y, const fa_real *p)
@@ -223,18 +241,17 @@ FA_INLINE fa_real fa_act_hard_sigmoid_from_output(fa_real y, const fa_real *p)
 /* x * hard_sigmoid(x); on the ramp f' = 2 slope x + offset, rounded once. */
 FA_INLINE fa_real fa_act_hard_swish(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
-    (void)rare;
     fa_clip_points c = fa_hard_clip_points(p[0], p[1]);
     fa_real fx = c.flip * x;
     /* f' = 2 slope x + offset, the product exact: 2 slope, or where that overflows
      * 2 x (on the ramp |x| <= (|offset| + 1) / |slope| is then tiny) */
     fa_real x_times = fa_pick(fabs(p[0]) > 0.5 * FA_REAL_MAX, 2.0, 1.0);
     fa_real slope_upper =
-        fx >= c.one_at ? 1.0 : fa_ramp((3.0 - x_times) * p[0], x_times * x, p[1]);
+        fx >= c.one_at ? 1.0 : fa_ramp((3.0 - x_times) * p[0], x_times * x, p[1], rare);
     *d = fx <= c.zero_at ? 0.0 : slope_upper;
     /* on the ramp x is finite, or slope is 0 and the factor offset in (0, 1):
      * no 0 inf there */
-    fa_real upper = fx >= c.one_at ? x : x * fa_clip01(fa_ramp(p[0], x, p[1]));
+    fa_real upper = fx >= c.one_at ? x : x * fa_ramp_clip01(fa_ramp(p[0], x, p[1], rare), rare);
     return fx <= c.zero_at ? copysign(0.0, x) : upper;
 }
 

@@ -260,8 +260,10 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
  * (and a backward's elements whose f' fell below the normal range: FA_TIMES_GRAD).
  * A block with an anomaly (a NaN in, a non-finite value out) is then computed again
  * checked and in full; otherwise only the noted elements are, one by one.
- * In place (an output is an input), the first pass would overwrite what
- * the second reads: there every element is computed checked and in full
+ * The first pass sees finite parameters (FA_UNCHECKED, fa_activations.h):
+ * with a parameter that is not (a raw ufunc's), every element is computed
+ * checked and in full; likewise in place (an output is an input), where the
+ * first pass would overwrite what the second reads
  * (and an output overlapping an input otherwise runs on the strided path,
  * serially: fa_partial_overlap).
  * Where a definition has no rare branch the compiler drops that part.
@@ -350,7 +352,7 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
         enum { nin = FA_FIRST_##OP + (NP), nout = FA_NOUT_##OP };                                  \
         int overflow = 0;                                                                          \
         FA_HOIST_PARAMS(T, FA_FIRST_##OP, NP)                                                      \
-        if (fa_in_place(args, nin, nout)) {                                                        \
+        if (!hoisted_finite || fa_in_place(args, nin, nout)) {                                   \
             FA_CHECKED_ELEMENTS(NAME, NP, OP, T, contiguous, begin, end)                           \
             return overflow;                                                                       \
         }                                                                                          \

@@ -67,3 +67,18 @@ def test_clip_points_far_out_or_beyond_the_range(name, dtype):
                 assert not bad.any(), (
                     f"{name}.{op.strip('_')}(slope={slope}, offset={offset}) at "
                     f"x={x[bad]}: {got[bad]}, reference {want[bad]}")
+
+
+@pytest.mark.parametrize("name", ["hard_sigmoid", "hard_swish"])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64],
+                         ids=lambda d: np.dtype(d).name)
+def test_raw_ufunc_with_a_nan_parameter_gives_nan(name, dtype):
+    """The raw ufuncs take any parameter values (the Python API rejects NaN): a NaN slope or
+    offset makes every value NaN, on a long contiguous array too, where the loops' first
+    pass takes a form that holds for finite parameters only."""
+    x = np.linspace(-8.0, 8.0, 3001).astype(dtype)
+    ufunc = getattr(fastact.ufuncs, name)
+    ptype = np.float64 if dtype == np.float64 else np.float32
+    for slope, offset in ((np.nan, 0.5), (0.2, np.nan)):
+        got = ufunc(x, ptype(slope), ptype(offset))
+        assert np.isnan(got).all(), f"{name}(slope={slope}, offset={offset}): {got}"
