@@ -35,6 +35,7 @@
 #include "fa_loops.h"
 #include "fa_math.h"
 #include "fa_softmax_rows.h"
+#include "fa_wide.h"
 
 #define FA_PARTS 16
 
@@ -86,9 +87,27 @@ FA_INLINE void fa_partials_add(fa_partials *p, int j, double t)
 #endif
 }
 
-/* The lanes' total in a fixed order. */
-static double fa_partials_total(const fa_partials *p)
+/* The lanes' sum, pairwise: a tree of independent adds, in a fixed order
+ * (for short rows a running sum's chain of dependent adds was most of a
+ * row's time). Its 2^-53 roundings are far below a float's. */
+FA_INLINE double fa_partials_pairwise(const fa_partials *p)
 {
+    double hi[FA_PARTS], lo[FA_PARTS];
+    for (int j = 0; j < FA_PARTS; j++)
+        hi[j] = p->hi[j], lo[j] = p->lo[j];
+    for (int width = FA_PARTS / 2; width >= 1; width /= 2)
+        for (int j = 0; j < width; j++)
+            hi[j] += hi[j + width], lo[j] += lo[j + width];
+    return hi[0] + lo[0];
+}
+
+/* The lanes' total in a fixed order: pairwise for float rows, compensated
+ * (Neumaier) for double ones. */
+FA_INLINE double fa_partials_total(const fa_partials *p)
+{
+#ifdef FA_REAL_FLOAT
+    return fa_partials_pairwise(p);
+#else
     double s = 0.0, c = 0.0;
     for (int j = 0; j < FA_PARTS; j++) {
         double v = p->hi[j], t = s + v;
@@ -96,6 +115,7 @@ static double fa_partials_total(const fa_partials *p)
         s = t;
     }
     return s + c;
+#endif
 }
 
 /* Runs LANES on each group of FA_PARTS entries of a row of n, and on the
@@ -385,7 +405,8 @@ FA_INLINE void fa_sum_lanes_f32(fa_strided_f32 g, const int *live_at, int masked
     FA_LANE_LOOP
     for (int j = 0; j < count; j++) {
         float gk = g.at[(k0 + j) * g.step];
-        fa_partials_add(sum, j, (double)(!masked || live_at[j] ? gk : 0.0f));
+        /* plain adds: 2^-53 each is far below the float result's ULP */
+        sum->hi[j] += (double)(!masked || live_at[j] ? gk : 0.0f);
     }
 }
 
@@ -395,10 +416,14 @@ FA_INLINE void fa_log_softmax_backward_row_f32(fa_strided_f32 g, fa_strided_f32 
     fa_partials partials = {{0.0}, {0.0}};
     FA_FOR_LANE_GROUPS(n, mask, masked,
                        fa_sum_lanes_f32(g, live, masked, k0, count, &partials))
-    const double sum = fa_partials_total(&partials);
+    const double sum = fa_partials_pairwise(&partials); /* for a float result */
     for (ptrdiff_t k = 0; k < n; k++) {
         double gk = g.at[k * g.step], yk = y.at[k * y.step];
-        float out = (float)fa_fma(-fa_exp(yk), sum, gk);
+        /* exp within 2^-34 (fa_wide.h): a cancellation by 2^10 still costs
+         * less than a float's ULP; y below -708 has exp(y) sum far below g's
+         * float ULP */
+        double e = fa_wide_exp(yk < -708.0 ? -708.0 : yk);
+        float out = (float)fa_fma(-e, sum, gk);
         gx[k * gxs] = FA_LIVE(mask, masked, k) ? out : 0.0f;
     }
 }
