@@ -445,6 +445,100 @@ static int fa_partial_overlap(char *const *args, const ptrdiff_t *steps, int nin
 FA_LOOPS(glu, 0, gate)
 FA_LOOPS(glu, 0, gate_backward)
 
+/* glu along a core axis (gufuncs "(n),(n)->(n)" and "(n),(n),(n)->(n),(n)"):
+ * the rows of a 2-D call run as one elementwise call over outer * n
+ * elements, split among threads as a whole, each share taken a row piece at
+ * a time through the range functions above; NumPy would otherwise copy
+ * strided halves into buffers, or call the loop once per row. The geometry
+ * travels in `steps`: the outer steps, the inner steps, then n. Where an
+ * output overlaps an input other than as the same array, rows run one by
+ * one through the elementwise loop (fa_partial_overlap). */
+#define FA_ROWS_RANGE(NAME, OP, T)                                                                 \
+    static int fa_rows_##NAME##_##OP##_##T(char *const *restrict args, const ptrdiff_t *geometry,  \
+                                           ptrdiff_t begin, ptrdiff_t end)                         \
+    {                                                                                              \
+        enum { nargs = FA_FIRST_##OP + FA_NOUT_##OP };                                             \
+        const ptrdiff_t *inner = geometry + nargs, n = geometry[2 * nargs];                         \
+        const int contiguous = fa_is_contiguous(inner, nargs, FA_FIRST_##OP, 0, FA_SIZE_##T);      \
+        /* streamed as a whole call of end - begin elements would be (FA_RANGE) */                 \
+        const int stream = contiguous && FA_STREAMS_##T && fa_cost_##NAME <= FA_STREAM_MAX_COST &&  \
+                           fa_stream_share(end - begin, nargs * FA_SIZE_##T);                      \
+        int overflow = 0;                                                                          \
+        for (ptrdiff_t at = begin, stop; at < end; at = stop) {                                    \
+            const ptrdiff_t row = at / n, column = at - row * n;                                   \
+            stop = end - at < n - column ? end : at + (n - column);                                \
+            char *piece[nargs];                                                                    \
+            for (int k = 0; k < nargs; k++)                                                        \
+                piece[k] = args[k] + row * geometry[k] + column * inner[k];                        \
+            if (stream && !fa_in_place(piece, FA_FIRST_##OP, FA_NOUT_##OP))                        \
+                overflow |= fa_range_##NAME##_##OP##_##T##_streamed(piece, 0, stop - at);          \
+            else if (contiguous)                                                                   \
+                overflow |= fa_range_##NAME##_##OP##_##T##_contiguous(piece, inner, 0, stop - at); \
+            else                                                                                   \
+                overflow |= fa_range_##NAME##_##OP##_##T##_strided(piece, inner, 0, stop - at);    \
+        }                                                                                          \
+        return overflow;                                                                           \
+    }                                                                                              \
+    FA_LOOP_SIGNATURE(NAME, OP##_rows, T)                                                          \
+    {                                                                                              \
+        enum { nargs = FA_FIRST_##OP + FA_NOUT_##OP };                                             \
+        const ptrdiff_t outer = dimensions[0], n = dimensions[1];                                  \
+        ptrdiff_t geometry[2 * nargs + 1];                                                         \
+        for (int k = 0; k < 2 * nargs; k++)                                                        \
+            geometry[k] = steps[k];                                                                \
+        geometry[2 * nargs] = n;                                                                   \
+        if (outer <= 0 || n <= 0)                                                                  \
+            return;                                                                                \
+        if (fa_rows_overlap(args, steps, nargs, FA_FIRST_##OP, outer, n, FA_SIZE_##T)) {           \
+            for (ptrdiff_t row = 0; row < outer; row++) {                                          \
+                char *at[nargs];                                                                   \
+                for (int k = 0; k < nargs; k++)                                                    \
+                    at[k] = args[k] + row * steps[k];                                              \
+                FA_LEVELED(fa_loop_##NAME##_##OP##_##T)(at, &dimensions[1], steps + nargs, data);  \
+            }                                                                                      \
+            return;                                                                                \
+        }                                                                                          \
+        (void)data;                                                                                \
+        fa_run_elements(fa_rows_##NAME##_##OP##_##T, args, geometry, outer * n,                    \
+                        fa_cost_##NAME * outer * n);                                               \
+    }
+
+/* Whether an output's span (all rows) meets an input's without being the
+ * same array with the same steps. */
+static int fa_rows_overlap(char *const *args, const ptrdiff_t *steps, int nargs, int nin,
+                           ptrdiff_t outer, ptrdiff_t n, ptrdiff_t size)
+{
+    for (int o = nin; o < nargs; o++)
+        for (int k = 0; k < nin; k++) {
+            int same = args[o] == args[k] && steps[o] == steps[k] &&
+                       steps[nargs + o] == steps[nargs + k];
+            ptrdiff_t lo_o = 0, hi_o = size, lo_k = 0, hi_k = size;
+            ptrdiff_t so[2] = {(outer - 1) * steps[o], (n - 1) * steps[nargs + o]};
+            ptrdiff_t sk[2] = {(outer - 1) * steps[k], (n - 1) * steps[nargs + k]};
+            for (int d = 0; d < 2; d++) {
+                lo_o += so[d] < 0 ? so[d] : 0, hi_o += so[d] > 0 ? so[d] : 0;
+                lo_k += sk[d] < 0 ? sk[d] : 0, hi_k += sk[d] > 0 ? sk[d] : 0;
+            }
+            if (!same && args[o] + lo_o < args[k] + hi_k && args[k] + lo_k < args[o] + hi_o)
+                return 1;
+        }
+    return 0;
+}
+
+#ifdef FA_REAL_FLOAT
+FA_ROWS_RANGE(glu, gate, e)
+FA_ROWS_RANGE(glu, gate, f)
+FA_ROWS_RANGE(glu, gate_backward, e)
+FA_ROWS_RANGE(glu, gate_backward, f)
+#else
+FA_LOOP_SIGNATURE(glu, gate_rows, e);
+FA_LOOP_SIGNATURE(glu, gate_rows, f);
+FA_LOOP_SIGNATURE(glu, gate_backward_rows, e);
+FA_LOOP_SIGNATURE(glu, gate_backward_rows, f);
+FA_ROWS_RANGE(glu, gate, d)
+FA_ROWS_RANGE(glu, gate_backward, d)
+#endif
+
 #ifndef FA_REAL_FLOAT
 /* g f'(x) and g f'(y) from the output, in double, for the float build's
  * elements where f' is below float's normal range (FA_TIMES_GRAD): the float

@@ -422,6 +422,8 @@ FA_GROUP_LOOPS(d)
     void FA_LEVELED(LOOP##_d)(char **, const ptrdiff_t *, const ptrdiff_t *, void *);
 FA_DECLARE_LOOPS(fa_loop_glu_gate)
 FA_DECLARE_LOOPS(fa_loop_glu_gate_backward)
+FA_DECLARE_LOOPS(fa_loop_glu_gate_rows)
+FA_DECLARE_LOOPS(fa_loop_glu_gate_backward_rows)
 #define FA_SPEC_LOOPS(NAME, DOC, SIG, NIN, NOUT, TYPES, LOOP)                                      \
     {#NAME, DOC, SIG, NIN, NOUT, TYPES,                                                            \
      {FA_LEVELED(LOOP##_e), FA_LEVELED(LOOP##_f), FA_LEVELED(LOOP##_d)}, 0},
@@ -435,6 +437,10 @@ const fa_gufunc_spec FA_LEVELED(fa_gufunc_specs)[] = {
                   "fff", fa_loop_glu_gate)
     FA_SPEC_LOOPS(glu_backward, "glu_backward(g, a, b): (g sigmoid(b), g a sigmoid'(b)).",
                   "(),(),()->(),()", 3, 2, "fffff", fa_loop_glu_gate_backward)
+    FA_SPEC_LOOPS(glu_rows, "glu_rows(a, b): glu along the core axis (a loop over all rows).",
+                  "(n),(n)->(n)", 2, 1, "fff", fa_loop_glu_gate_rows)
+    FA_SPEC_LOOPS(glu_rows_backward, "glu_rows_backward(g, a, b): glu_backward along the core axis.",
+                  "(n),(n),(n)->(n),(n)", 3, 2, "fffff", fa_loop_glu_gate_backward_rows)
     FA_SPEC2(maxout, "maxout(group): the maximum of a group of pieces.", "(p)->()", 1, 1, "ff")
     FA_SPEC2(maxout_backward, "maxout_backward(g, group): g to the first arg-max.",
              "(),(p)->(p)", 2, 1, "fff")

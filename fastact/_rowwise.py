@@ -195,7 +195,8 @@ class GluActivation(RowActivation):
         """
         x, hidden = _unmasked(_as_float(x))
         a, b, axis = self._halves(x, axis)
-        y = _call(self.name, self._forward, (a, b), {"out": out})
+        # along the axis as a core dimension: one loop over every row
+        y = _call(self.name, _ufuncs.glu_rows, (a, b), {"axes": [(axis,)] * 3, "out": out})
         if hidden is None:
             return y
         hidden_a, hidden_b, _ = self._halves(hidden, axis)
@@ -223,8 +224,12 @@ class GluActivation(RowActivation):
         cut = [slice(None)] * out.ndim
         first, second = list(cut), list(cut)
         first[axis - a.ndim], second[axis - a.ndim] = slice(0, half), slice(half, None)
-        _call(self.name, self._backward, (grad_out, a, b),
-              {"out": (out[tuple(first)], out[tuple(second)])})
+        halves = (out[tuple(first)], out[tuple(second)])
+        if np.shape(grad_out) == a.shape:  # along the axis, one loop over every row
+            _call(self.name, _ufuncs.glu_rows_backward, (grad_out, a, b),
+                  {"axes": [(axis,)] * 5, "out": halves})
+        else:
+            _call(self.name, self._backward, (grad_out, a, b), {"out": halves})
         return out
 
 

@@ -837,6 +837,9 @@ def _expected_ufuncs() -> dict[str, tuple[int, int]]:
         bwd = getattr(fastact.ufuncs, row.name + "_backward")
         out[row.name] = (fwd.nin, fwd.nout)
         out[row.name + "_backward"] = (bwd.nin, bwd.nout)
+        if fwd.signature is None:  # elementwise on the halves: also along a core axis
+            out[row.name + "_rows"] = (fwd.nin, fwd.nout)
+            out[row.name + "_rows_backward"] = (bwd.nin, bwd.nout)
     return out
 
 

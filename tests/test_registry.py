@@ -42,7 +42,8 @@ def test_record_is_complete(rec):
 
 def test_nothing_public_is_missing_from_the_registry():
     kernels = set(registry.kernel_names()) | set(registry.rowwise_names())
-    suffixes = ("_value_and_grad", "_backward_from_output", "_backward", "_grad")
+    suffixes = ("_value_and_grad", "_backward_from_output", "_rows_backward", "_backward", "_rows",
+                "_grad")
     for ufunc_name in fastact.ufuncs.__all__:
         assert isinstance(getattr(fastact.ufuncs, ufunc_name), np.ufunc)
         base = next((ufunc_name.removesuffix(s) for s in suffixes
@@ -58,6 +59,16 @@ SIGNATURES = {  # gufunc signatures of each row-wise function: (forward, backwar
     "glu": (None, None),  # all-scalar core dims: NumPy makes it a plain ufunc
     "sparsemax": ("(n)->(n)", "(n),(n)->(n)"),
 }
+ALONG_AN_AXIS = {  # the same loops with the row as a core dimension, for N-d arrays
+    "glu": ("(n),(n)->(n)", "(n),(n),(n)->(n),(n)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALONG_AN_AXIS))
+def test_rowwise_gates_have_a_core_axis_form(name):
+    forward, backward = ALONG_AN_AXIS[name]
+    assert getattr(fastact.ufuncs, name + "_rows").signature == forward
+    assert getattr(fastact.ufuncs, name + "_rows_backward").signature == backward
 
 
 @pytest.mark.parametrize("row", registry.ROWWISE, ids=lambda r: r.name)

@@ -788,3 +788,28 @@ def test_no_refcount_leaks(name):
         calls()
     after = [sys.getrefcount(o) for o in objects]
     assert after == before, f"{name}: refcounts {before} -> {after}"
+
+
+@pytest.mark.parametrize("shape, axis", [((6, 40), -1), ((6, 40), 0), ((3, 4, 10), 1),
+                                         ((2, 1030), -1), ((1030, 4), 0)])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_glu_along_any_axis_into_any_output(shape, axis, dtype):
+    """glu runs along its axis as one loop over all rows: the same values as the
+    reference for every layout, also written into an output that is a view of x itself
+    (in place into the first half, or overlapping it shifted by one)."""
+    x = np.random.default_rng(7).uniform(-6, 6, shape).astype(dtype)
+    want = fastact.reference.glu(x, axis=axis)
+    np.testing.assert_array_equal(fastact.glu(x, axis=axis), fastact.glu(x.copy(), axis=axis))
+    assert ulp_error(fastact.glu(x, axis=axis), want, dtype).max() <= FORWARD_ULP
+    half = shape[axis] // 2
+    for start in (0, 1):  # in place; shifted by one, overlapping the first half partly
+        y = x.copy()
+        cut = [slice(None)] * y.ndim
+        cut[axis] = slice(start, start + half)
+        out = y[tuple(cut)]
+        fastact.glu(y, axis=axis, out=out)
+        np.testing.assert_array_equal(out, fastact.glu(x, axis=axis))
+    g = np.random.default_rng(8).uniform(-1, 1, want.shape).astype(dtype)
+    got = fastact.glu.backward(g, x, axis=axis)
+    ref_g = fastact.reference.glu.backward(g, x, axis=axis)
+    assert ulp_error(got, ref_g, dtype).max() <= DERIVATIVE_ULP + 1
