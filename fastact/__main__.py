@@ -15,7 +15,7 @@ replaced by tail values (``TAILS``) where naive formulas lose their digits.
     python -m fastact --dtype float64 --only sigmoid gelu --threads 1
 
 ``python -m fastact bench ...`` compares fastact with its peers instead
-(NumPy, SciPy, numexpr, PyTorch): see ``fastact._bench``.
+(NumPy, SciPy, numexpr, PyTorch, JAX): see ``fastact._bench``.
 """
 
 from __future__ import annotations

@@ -24,6 +24,8 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import functools
+import json
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -161,6 +163,7 @@ def run_table(size: int, dtype: np.dtype, op: str, only: list[str] | None, repea
         rows.append([case.label, f"{fast * 1e9 / size:.2f}",
                      *(_ratio(fast, times.get(p)) + ("?" if p in wrong else "") for p in peers),
                      _ratio(fast, min(peer_times, default=None)), f"{100 * roofline:.0f}"])
+        record(case.label, size, dtype, op, times, wrong, roofline)
         notes += [f"{case.label}: {p} disagrees with fastact (left out of the fastest)"
                   for p in sorted(wrong)]
     if op in ("forward", "backward"):
@@ -168,6 +171,7 @@ def run_table(size: int, dtype: np.dtype, op: str, only: list[str] | None, repea
             if only and name not in only:
                 continue
             times = measure_rowwise(name, op, x, repeat)
+            record(f"{name} (rows of {ROW_LENGTH})", size, dtype, op, times, set(), None)
             fast = times["fastact"]
             rows.append([f"{name} (rows of {ROW_LENGTH})", f"{fast * 1e9 / size:.2f}",
                          *(_ratio(fast, times.get(p)) for p in peers),
@@ -178,6 +182,19 @@ def run_table(size: int, dtype: np.dtype, op: str, only: list[str] | None, repea
     if not rows:  # e.g. --only softmax with --ops value_and_grad: row-wise ones have none
         return heading + f"(none of the functions selected is timed for {op})"
     return heading + markdown_table(rows, columns) + ("\n\n" + "\n".join(notes) if notes else "")
+
+
+RESULTS: list[dict[str, Any]] = []
+"""Every measurement of this run, for --json."""
+
+
+def record(label: str, size: int, dtype: np.dtype, op: str, times: dict[str, float],
+           wrong: set[str], roofline: float | None) -> None:
+    """Keep one row's times (seconds per call) for --json; peers that disagree are left out."""
+    RESULTS.append({"function": label, "size": size, "dtype": dtype.name, "op": op,
+                    "ns_per_element": {k: v * 1e9 / size for k, v in times.items()
+                                       if k not in wrong},
+                    "roofline": roofline})
 
 
 def call_overhead(repeat: int) -> str:
@@ -239,6 +256,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ops", nargs="+", default=list(_peers.OPS), choices=_peers.OPS)
     parser.add_argument("--only", nargs="+", metavar="NAME", help="only these activations")
     parser.add_argument("--repeat", type=int, default=5, help="timed batches; the best counts")
+    parser.add_argument("--json", metavar="FILE",
+                        help="also write every measurement, with the machine and the peers' "
+                             "versions, to FILE (tools/gen_speed_table.py turns it into "
+                             "docs/speed.md and the README's table)")
     args = parser.parse_args(argv)
     if args.threads is not None and args.threads < 0:
         parser.error("--threads must be non-negative (0: fastact's default)")
@@ -264,4 +285,21 @@ def main(argv: list[str] | None = None) -> int:
                                        args.repeat, threads), flush=True)
     if threads > 1:
         print("\n" + thread_scaling(SIZES[args.sizes[-1]], threads, args.only, args.repeat))
+    if args.json:
+        write_json(args, argv, threads)
     return 0
+
+
+def write_json(args: argparse.Namespace, argv: list[str] | None, threads: int) -> None:
+    """The run's measurements, machine and versions as JSON."""
+    versions = {"fastact": fastact.__version__, "numpy": np.__version__}
+    for module in ("scipy", "numexpr", "torch", "jax"):
+        mod = _peers.optional(module)
+        versions[module] = mod.__version__ if mod else None
+    given = sys.argv[1:] if argv is None else argv
+    with open(args.json, "w", encoding="utf-8") as fh:
+        json.dump({"command": " ".join(["python -m fastact bench", *given]),
+                   "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                   "machine": cpu_model(), "dispatch": fastact_config()["dispatch"],
+                   "threads": threads, "repeat": args.repeat, "versions": versions,
+                   "results": RESULTS}, fh, indent=1)

@@ -3,6 +3,10 @@
     python -m fastact check --json check.json           # strided (or --exhaustive)
     python tools/gen_accuracy_table.py check.json       # rewrites docs/accuracy.md
     python tools/gen_accuracy_table.py --contract exhaustive.json   # and the contract
+    python tools/gen_accuracy_table.py all.json gelu.json  # gelu's rows from a later run
+
+Several results of the same kind (all exhaustive, or all with one stride) merge: a
+function measured in a later one (after its kernels changed) takes its rows from there.
 
 With ``--contract`` (an exhaustive result only) it also writes
 ``fastact/float32_contract.json``: each function's measured maxima rounded up to the
@@ -90,6 +94,28 @@ def render(result: dict, existing: str | None) -> str:
     return existing.rstrip("\n") + "\n\n" + section
 
 
+def merge(results: list[dict]) -> dict:
+    """One result from several of the same kind: each function's rows from the last run
+    that measured it; the commands, inputs and times of all of them."""
+    first = results[0]
+    for other in results[1:]:
+        if (other["exhaustive"], other["stride"]) != (first["exhaustive"], first["stride"]):
+            raise SystemExit("merge results of the same kind only (exhaustive, or one stride)")
+    rows: dict[tuple[str, str, str], dict] = {}
+    for result in results:
+        update = {(r["key"], r["op"], r["impl"]): r for r in result["results"]}
+        measured = {key for key, _, _ in update}
+        rows = {k: v for k, v in rows.items() if k[0] not in measured or k in update}
+        rows.update(update)  # in place where the row was there before
+    merged = dict(results[-1])
+    merged["results"] = list(rows.values())
+    merged["command"] = "`, then `".join(r["command"] for r in results)
+    merged["date"] = " and ".join(r["date"] for r in results)
+    merged["seconds"] = sum(r["seconds"] for r in results)
+    merged["passed"] = all(r["passed"] for r in results)
+    return merged
+
+
 def contract(result: dict) -> dict:
     """Per function and operation, the measured maximum rounded up to the next half ULP."""
     if not result["exhaustive"]:
@@ -108,14 +134,19 @@ def contract(result: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     """Read the result, write the page."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("result", help="JSON written by python -m fastact check --json FILE")
+    parser.add_argument("result", nargs="+",
+                        help="JSON written by python -m fastact check --json FILE (several: "
+                             "later ones replace the functions they measured)")
     parser.add_argument("--output", default=str(ROOT / "docs" / "accuracy.md"),
                         help="page to write (default: docs/accuracy.md)")
     parser.add_argument("--contract", action="store_true",
                         help="also write fastact/float32_contract.json (exhaustive runs only)")
     args = parser.parse_args(argv)
-    with open(args.result, encoding="utf-8") as fh:
-        result = json.load(fh)
+    results = []
+    for name in args.result:
+        with open(name, encoding="utf-8") as fh:
+            results.append(json.load(fh))
+    result = merge(results)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     existing = out.read_text(encoding="utf-8") if out.exists() else None
