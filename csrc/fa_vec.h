@@ -41,23 +41,35 @@ static inline void fa_vec_widen(float *dst, const uint16_t *src)
     _mm256_storeu_ps(dst, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)src)));
 #endif
 }
-/* One vector rounded; returns a nonzero mask if a result is +-inf. */
-static inline int fa_vec_narrow(uint16_t *dst, const float *src)
-{
+/* One vector rounded into dst; returns the lanewise largest of `top` and the
+ * results' magnitudes (as bits), which is a block's test for inf or NaN. */
 #if defined(__AVX512F__)
+typedef __m256i fa_vec_top;
+static inline fa_vec_top fa_vec_narrow(uint16_t *dst, const float *src, fa_vec_top top)
+{
     __m256i h = _mm512_cvtps_ph(_mm512_loadu_ps(src), _MM_FROUND_TO_NEAREST_INT);
     _mm256_storeu_si256((__m256i *)dst, h);
-    __m256i inf = _mm256_cmpeq_epi16(_mm256_and_si256(h, _mm256_set1_epi16(0x7fff)),
-                                     _mm256_set1_epi16(0x7c00));
-    return _mm256_movemask_epi8(inf);
+    return _mm256_max_epu16(top, _mm256_and_si256(h, _mm256_set1_epi16(0x7fff)));
+}
+static inline int fa_vec_top_not_finite(fa_vec_top top)
+{
+    __m256i big = _mm256_cmpgt_epi16(top, _mm256_set1_epi16(0x7bff));
+    return !_mm256_testz_si256(big, big);
+}
 #else
+typedef __m128i fa_vec_top;
+static inline fa_vec_top fa_vec_narrow(uint16_t *dst, const float *src, fa_vec_top top)
+{
     __m128i h = _mm256_cvtps_ph(_mm256_loadu_ps(src), _MM_FROUND_TO_NEAREST_INT);
     _mm_storeu_si128((__m128i *)dst, h);
-    __m128i inf =
-        _mm_cmpeq_epi16(_mm_and_si128(h, _mm_set1_epi16(0x7fff)), _mm_set1_epi16(0x7c00));
-    return _mm_movemask_epi8(inf);
-#endif
+    return _mm_max_epu16(top, _mm_and_si128(h, _mm_set1_epi16(0x7fff)));
 }
+static inline int fa_vec_top_not_finite(fa_vec_top top)
+{
+    __m128i big = _mm_cmpgt_epi16(top, _mm_set1_epi16(0x7bff));
+    return !_mm_testz_si128(big, big);
+}
+#endif
 #endif
 
 /* dst[i] = src[i] widened, i < n. */
@@ -81,30 +93,33 @@ static inline void fa_vec_half_to_float(float *restrict dst, const uint16_t *res
 #endif
 }
 
-/* dst[i] = src[i] rounded to float16, i < n; returns whether any is +-inf. */
+/* dst[i] = src[i] rounded to float16, i < n; returns whether any is +-inf
+ * or NaN. */
 static inline int fa_vec_float_to_half(uint16_t *restrict dst, const float *restrict src,
                                        ptrdiff_t n)
 {
-    int infinite = 0;
 #ifdef FA_VEC_HALVES
+    fa_vec_top top = {0};
     ptrdiff_t i = 0;
     for (; i + FA_VEC_HALVES <= n; i += FA_VEC_HALVES)
-        infinite |= fa_vec_narrow(dst + i, src + i);
+        top = fa_vec_narrow(dst + i, src + i, top);
     if (i < n) {
         float f[FA_VEC_HALVES] = {0};
         uint16_t h[FA_VEC_HALVES];
         memcpy(f, src + i, (size_t)(n - i) * sizeof *f);
-        infinite |= fa_vec_narrow(h, f);
+        top = fa_vec_narrow(h, f, top);
         memcpy(dst + i, h, (size_t)(n - i) * sizeof *h);
     }
+    return fa_vec_top_not_finite(top);
 #else
+    int not_finite = 0;
     for (ptrdiff_t i = 0; i < n; i++) {
         uint16_t h = fa_half_from_float(src[i]);
         dst[i] = h;
-        infinite |= (h & 0x7fffu) == 0x7c00u;
+        not_finite |= (h & 0x7fffu) >= 0x7c00u;
     }
+    return not_finite;
 #endif
-    return infinite;
 }
 
 /* n float16 from src, `step` bytes apart, widened into dst; `half` holds
@@ -122,16 +137,16 @@ static inline void fa_vec_load_half(float *restrict dst, uint16_t *restrict half
 }
 
 /* n floats rounded to float16 and stored `step` bytes apart from dst (through
- * `half` where strided); returns whether any is +-inf. */
+ * `half` where strided); returns whether any is +-inf or NaN. */
 static inline int fa_vec_store_half(char *dst, ptrdiff_t step, const float *restrict src,
                                     uint16_t *restrict half, ptrdiff_t n)
 {
     if (step == (ptrdiff_t)sizeof *half)
         return fa_vec_float_to_half((uint16_t *)dst, src, n);
-    int infinite = fa_vec_float_to_half(half, src, n);
+    int not_finite = fa_vec_float_to_half(half, src, n);
     for (ptrdiff_t i = 0; i < n; i++)
         *(uint16_t *)(dst + i * step) = half[i];
-    return infinite;
+    return not_finite;
 }
 
 #endif /* FA_VEC_H */
