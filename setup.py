@@ -59,7 +59,8 @@ KERNEL_SOURCES = {
 }
 # Dispatch levels after the baseline: (name, flags), x86-64 only.
 X86_LEVELS = [
-    ("avx2", ["-mavx2", "-mfma"]),
+    # F16C: the float16 loops' conversions (fa_vec.h); avx512 has AVX-512F's own forms
+    ("avx2", ["-mavx2", "-mfma", "-mf16c"]),
     # 512-bit vectors, where GCC's default for AVX-512 targets is 256: a stand-alone
     # value_and_grad loop ran 1.5-1.7x faster with them here (sigmoid, silu, gelu,
     # hard_sigmoid); the library's loops measured the same with and without

@@ -33,7 +33,7 @@ static fa_level fa_levels[] = {
     FA_LEVEL_ENTRY(baseline, "the compiler's default target")
 #endif
 #ifdef FA_HAVE_AVX2
-    FA_LEVEL_ENTRY(avx2, "AVX2, FMA")
+    FA_LEVEL_ENTRY(avx2, "AVX2, FMA, F16C")
 #endif
 #ifdef FA_HAVE_AVX512
     FA_LEVEL_ENTRY(avx512, "AVX-512 F/DQ/BW/VL, AVX2, FMA")
@@ -68,7 +68,8 @@ int fa_cpu_supports(const char *level)
     /* libgcc's checks include the OS's XSAVE support for the wider registers */
     __builtin_cpu_init();
     if (strcmp(level, "avx2") == 0)
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+               __builtin_cpu_supports("f16c");
     if (strcmp(level, "avx512") == 0)
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
                __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&

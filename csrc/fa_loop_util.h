@@ -16,13 +16,9 @@
 #include "fa_parallel.h"
 #include "fa_real.h"
 
-/* float16 loads are exact; in the float build by the branch-free form, so
- * that the float16 loops vectorize like the others */
-#ifdef FA_REAL_FLOAT
-#define FA_LOAD_e(ptr) fa_half_to_float(*(const uint16_t *)(ptr))
-#else
+/* float16 loads are exact. (The elementwise float16 loops convert a block
+ * at a time instead: fa_vec.h.) */
 #define FA_LOAD_e(ptr) ((fa_real)fa_half_to_double(*(const uint16_t *)(ptr)))
-#endif
 #define FA_LOAD_f(ptr) ((fa_real)*(const float *)(ptr))
 #define FA_LOAD_d(ptr) ((fa_real)*(const double *)(ptr))
 /* The row-wise loops' stores: the float16 one raises overflow by hand (the
@@ -41,18 +37,7 @@ static inline uint16_t fa_half_store(double v)
 #define FA_STORE_d(ptr, v) (*(double *)(ptr) = (v))
 
 /* Stores for the elementwise loops: each returns the stored value as an
- * fa_real (float16: only whether it is infinite), for the overflow check.
- * The float16 store rounds once (the float build's from float, branch-free). */
-static inline fa_real fa_store_e(char *ptr, fa_real v)
-{
-#ifdef FA_REAL_FLOAT
-    uint16_t h = fa_half_from_float(v);
-#else
-    uint16_t h = fa_half_from_double((double)v);
-#endif
-    *(uint16_t *)ptr = h;
-    return (h & 0x7fffu) == 0x7c00u ? INFINITY : 0.0;
-}
+ * fa_real, for the overflow check. */
 static inline fa_real fa_store_f(char *ptr, fa_real v)
 {
     float f = (float)v;

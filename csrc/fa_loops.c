@@ -13,8 +13,9 @@
  *   NAME_backward              (g, x, params...)   -> g f'(x)
  *                              (g, x, params...)   -> g f'(x), g df/dparam   (param_grad)
  *   NAME_backward_from_output  (g, y, params...)   -> g f'(x)                 (from_output)
- * float16 is widened to float on load and rounded once on store. Any
- * strides; OpenMP splits long loops statically.
+ * float16 computes in float: a block at a time, widened into buffers for the
+ * float32 loop and rounded once on store (FA_HALF_RANGE). Any strides;
+ * OpenMP splits long loops statically.
  *
  * glu's gate, elementwise over the halves (a, b) of x (registered as
  * gufuncs by fa_rowwise.c, which reshapes nothing: the halves are views):
@@ -25,6 +26,7 @@
 #include "fa_costs.h"
 #include "fa_loop_util.h"
 #include "fa_loops.h"
+#include "fa_vec.h"
 
 #define FA_IF_0(...)
 #define FA_IF_1(...) __VA_ARGS__
@@ -270,10 +272,12 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
  * Large outputs of cheap loops (fa_stream_share, fa_loop_util.h) are
  * computed a block at a time into buffers and streamed out from there. */
 #define FA_BLOCK 512
-/* Streaming stores (fa_stream_share) for float32 and float64 outputs. */
-#define FA_STREAMS_e 0
-#define FA_STREAMS_f 1
-#define FA_STREAMS_d 1
+/* The float ranges stay functions of their own where float16's calls them too. */
+#if defined(__GNUC__)
+#define FA_NOINLINE __attribute__((noinline))
+#else
+#define FA_NOINLINE
+#endif
 #define FA_CHECKED_ELEMENTS(NAME, NP, OP, T, MODE, from, to)                                       \
     {                                                                                              \
         fa_uint anomaly = 0; /* the unchecked notes' variable */                                   \
@@ -303,15 +307,16 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
                     FA_CHECKED_ELEMENTS(NAME, NP, OP, T, contiguous, at, at + 1)                   \
         }                                                                                          \
     }
-#define FA_RANGE(NAME, NP, OP, T)                                                                  \
-    static int fa_range_##NAME##_##OP##_##T##_strided(char *const *restrict args,                \
-                                                      const ptrdiff_t *steps, ptrdiff_t begin,     \
-                                                      ptrdiff_t end)                               \
+#define FA_STRIDED_RANGE(NAME, NP, OP, T)                                                          \
+    static FA_NOINLINE int fa_range_##NAME##_##OP##_##T##_strided(                                 \
+        char *const *restrict args, const ptrdiff_t *steps, ptrdiff_t begin, ptrdiff_t end)        \
     {                                                                                              \
         int overflow = 0;                                                                          \
         FA_CHECKED_ELEMENTS(NAME, NP, OP, T, strided, begin, end)                                  \
         return overflow;                                                                           \
-    }                                                                                              \
+    }
+#define FA_RANGE(NAME, NP, OP, T)                                                                  \
+    FA_STRIDED_RANGE(NAME, NP, OP, T)                                                              \
     /* Contiguous, the outputs streamed (fa_stream_share): each block is computed                 \
      * into buffers, its arrays taken from the block's first element, and streamed                \
      * out; the first block ends at a 64-byte line of the first output, so that the             \
@@ -344,9 +349,8 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
         fa_stream_fence();                                                                         \
         return overflow;                                                                           \
     }                                                                                              \
-    static int fa_range_##NAME##_##OP##_##T##_contiguous(char *const *restrict args,             \
-                                                         const ptrdiff_t *steps, ptrdiff_t begin,  \
-                                                         ptrdiff_t end)                            \
+    static FA_NOINLINE int fa_range_##NAME##_##OP##_##T##_contiguous(                              \
+        char *const *restrict args, const ptrdiff_t *steps, ptrdiff_t begin, ptrdiff_t end)        \
     {                                                                                              \
         (void)steps;                                                                               \
         enum { nin = FA_FIRST_##OP + (NP), nout = FA_NOUT_##OP };                                  \
@@ -356,7 +360,7 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
             FA_CHECKED_ELEMENTS(NAME, NP, OP, T, contiguous, begin, end)                           \
             return overflow;                                                                       \
         }                                                                                          \
-        if (FA_STREAMS_##T && fa_cost_##NAME <= FA_STREAM_MAX_COST &&                              \
+        if (fa_cost_##NAME <= FA_STREAM_MAX_COST &&                                                \
             fa_stream_share(end - begin, (FA_FIRST_##OP + nout) * FA_SIZE_##T))                    \
             return fa_range_##NAME##_##OP##_##T##_streamed(args, begin, end);                      \
         fa_int taken[FA_BLOCK]; /* the fa_real's width: one vector of flags per vector */          \
@@ -366,6 +370,97 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
         }                                                                                          \
         return overflow;                                                                           \
     }
+
+/* float16: a block's array inputs are widened into float buffers (fa_vec.h;
+ * gathered first where strided), the float32 loop's range computes the block
+ * there, and the outputs are rounded to float16 and stored: each float16
+ * result is the float32 loop's rounded once, bitwise. float16's overflow (a
+ * finite element whose output rounds to +-inf) is not float32's: it is
+ * looked for in a block where a rounded output is inf or NaN. A block is read
+ * whole before it is written, so in place is safe; an output overlapping an
+ * input otherwise (fa_partial_overlap) goes one element at a time, in order
+ * (the _serial range). Parameters with a step (an array of them) are copied
+ * into buffers too and the block goes through float32's strided range. */
+/* As FA_BLOCK: 128 and 256 measured slower, 1024 and 2048 no faster. */
+#define FA_HALF_BLOCK 512
+/* Rows a line longer than a block: no two buffers 4 KB apart, whose loads and
+ * stores the CPU would take for dependent. */
+#define FA_HALF_ROW (FA_HALF_BLOCK + 16)
+#define FA_HALF_RANGE(NAME, NP, OP, T)                                                             \
+    static inline int fa_half_##NAME##_##OP(char *const *restrict args, const ptrdiff_t *steps,   \
+                                            ptrdiff_t begin, ptrdiff_t end, ptrdiff_t len)         \
+    {                                                                                              \
+        enum { narr = FA_FIRST_##OP, nin = narr + (NP), nout = FA_NOUT_##OP };                     \
+        int overflow = 0, stepped = 0;                                                             \
+        FA_ALIGNED_64 float buf[nin + nout][FA_HALF_ROW];                                          \
+        FA_ALIGNED_64 uint16_t half[FA_HALF_ROW];                                                  \
+        char *block_args[nin + nout];                                                              \
+        ptrdiff_t block_steps[nin + nout];                                                         \
+        for (int k = 0; k < nin + nout; k++) {                                                     \
+            const int scalar = k >= narr && k < nin && steps[k] == 0;                              \
+            stepped |= k >= narr && k < nin && !scalar;                                            \
+            block_args[k] = scalar ? args[k] : (char *)buf[k];                                     \
+            block_steps[k] = scalar ? 0 : (ptrdiff_t)sizeof(float);                                \
+        }                                                                                          \
+        for (ptrdiff_t block = begin; block < end; block += len) {                                 \
+            const ptrdiff_t n = end - block < len ? end - block : len;                             \
+            for (int k = 0; k < narr; k++)                                                         \
+                fa_vec_load_half(buf[k], half, args[k] + block * steps[k], steps[k], n);           \
+            for (int k = narr; k < nin; k++)                                                       \
+                if (steps[k] != 0)                                                                 \
+                    fa_gather_float(buf[k], args[k] + block * steps[k], steps[k], n);              \
+            if (stepped)                                                                           \
+                (void)fa_range_##NAME##_##OP##_f_strided(block_args, block_steps, 0, n);           \
+            else                                                                                   \
+                (void)fa_range_##NAME##_##OP##_f_contiguous(block_args, block_steps, 0, n);        \
+            int not_finite = 0;                                                                    \
+            for (int o = nin; o < nin + nout; o++)                                                 \
+                not_finite |= fa_vec_store_half(args[o] + block * steps[o], steps[o], buf[o],      \
+                                                half, n);                                          \
+            if (not_finite)                                                                        \
+                overflow |= fa_half_overflow(block_args, block_steps, nin, nout, n);               \
+        }                                                                                          \
+        return overflow;                                                                           \
+    }                                                                                              \
+    static int fa_range_##NAME##_##OP##_e_contiguous(char *const *restrict args,                 \
+                                                     const ptrdiff_t *steps, ptrdiff_t begin,      \
+                                                     ptrdiff_t end)                                \
+    {                                                                                              \
+        return fa_half_##NAME##_##OP(args, steps, begin, end, FA_HALF_BLOCK);                      \
+    }                                                                                              \
+    static int fa_range_##NAME##_##OP##_e_serial(char *const *restrict args,                     \
+                                                 const ptrdiff_t *steps, ptrdiff_t begin,          \
+                                                 ptrdiff_t end)                                    \
+    {                                                                                              \
+        return fa_half_##NAME##_##OP(args, steps, begin, end, 1);                                  \
+    }
+
+#ifdef FA_REAL_FLOAT
+/* n float32 parameters, `step` bytes apart, into dst. */
+static inline void fa_gather_float(float *dst, const char *src, ptrdiff_t step, ptrdiff_t n)
+{
+    for (ptrdiff_t i = 0; i < n; i++)
+        dst[i] = *(const float *)(src + i * step);
+}
+
+/* Whether an element of a float16 block has all its inputs finite and an
+ * output that rounds to +-inf (from 65520, the tie above float16's largest
+ * finite value, which rounds to even: up). */
+static int fa_half_overflow(char *const *block_args, const ptrdiff_t *block_steps, int nin,
+                            int nout, ptrdiff_t n)
+{
+    for (ptrdiff_t i = 0; i < n; i++) {
+        int finite = 1, infinite = 0;
+        for (int k = 0; k < nin; k++)
+            finite &= fa_isfinite(*(const float *)(block_args[k] + i * block_steps[k]));
+        for (int o = nin; o < nin + nout; o++)
+            infinite |= fabs(((const float *)block_args[o])[i]) >= 65520.0;
+        if (finite & infinite)
+            return 1;
+    }
+    return 0;
+}
+#endif
 
 /* Whether an output array is one of the input arrays (the parameters are
  * inputs too; no output is one of them). */
@@ -406,8 +501,19 @@ static int fa_partial_overlap(char *const *args, const ptrdiff_t *steps, int nin
 #define FA_SIZE_OF(T) FA_SIZE_##T
 #define FA_PARAM_SIZE_(PT) FA_SIZE_OF(PT)
 #define FA_PARAM_SIZE(T) FA_PARAM_SIZE_(FA_PTYPE_##T)
+#define FA_RANGE_e FA_HALF_RANGE
+#define FA_RANGE_f FA_RANGE
+#define FA_RANGE_d FA_RANGE
+/* The ranges for an output overlapping an input (in element order) and for
+ * other strides: float16's block range takes any steps. */
+#define FA_SERIAL_e(NAME, OP) fa_range_##NAME##_##OP##_e_serial
+#define FA_SERIAL_f(NAME, OP) fa_range_##NAME##_##OP##_f_strided
+#define FA_SERIAL_d(NAME, OP) fa_range_##NAME##_##OP##_d_strided
+#define FA_STRIDED_e(NAME, OP) fa_range_##NAME##_##OP##_e_contiguous
+#define FA_STRIDED_f(NAME, OP) fa_range_##NAME##_##OP##_f_strided
+#define FA_STRIDED_d(NAME, OP) fa_range_##NAME##_##OP##_d_strided
 #define FA_LOOP(NAME, NP, OP, T)                                                                   \
-    FA_RANGE(NAME, NP, OP, T)                                                                      \
+    FA_RANGE_##T(NAME, NP, OP, T)                                                                  \
     FA_LOOP_SIGNATURE(NAME, OP, T)                                                                 \
     {                                                                                              \
         (void)data;                                                                                \
@@ -415,17 +521,18 @@ static int fa_partial_overlap(char *const *args, const ptrdiff_t *steps, int nin
         const int nin = FA_FIRST_##OP + (NP), nargs = nin + FA_NOUT_##OP;                          \
         if (fa_partial_overlap(args, steps, nin, FA_NOUT_##OP, n, FA_SIZE_##T, FA_FIRST_##OP,      \
                                FA_PARAM_SIZE(T)))                                                  \
-            fa_run_elements(fa_range_##NAME##_##OP##_##T##_strided, args, steps, n, 0);            \
+            fa_run_elements(FA_SERIAL_##T(NAME, OP), args, steps, n, 0);                           \
         else                                                                                       \
             fa_run_elements(fa_is_contiguous(steps, nargs, FA_FIRST_##OP, NP, FA_SIZE_##T)         \
                                 ? fa_range_##NAME##_##OP##_##T##_contiguous                        \
-                                : fa_range_##NAME##_##OP##_##T##_strided,                          \
+                                : FA_STRIDED_##T(NAME, OP),                                        \
                             args, steps, n, fa_cost_##NAME * n);                                   \
     }
 
-/* This build's loops; the float64 build also declares the float build's. */
+/* This build's loops (float32's range before float16's, which calls it); the
+ * float64 build also declares the float build's. */
 #ifdef FA_REAL_FLOAT
-#define FA_LOOPS(NAME, NP, OP) FA_LOOP(NAME, NP, OP, e) FA_LOOP(NAME, NP, OP, f)
+#define FA_LOOPS(NAME, NP, OP) FA_LOOP(NAME, NP, OP, f) FA_LOOP(NAME, NP, OP, e)
 #else
 #define FA_LOOPS(NAME, NP, OP)                                                                     \
     FA_LOOP_SIGNATURE(NAME, OP, e);                                                                \
@@ -461,8 +568,9 @@ FA_LOOPS(glu, 0, gate_backward)
         const ptrdiff_t *inner = geometry + nargs, n = geometry[2 * nargs];                         \
         const int contiguous = fa_is_contiguous(inner, nargs, FA_FIRST_##OP, 0, FA_SIZE_##T);      \
         /* streamed as a whole call of end - begin elements would be (FA_RANGE) */                 \
-        const int stream = contiguous && FA_STREAMS_##T && fa_cost_##NAME <= FA_STREAM_MAX_COST &&  \
+        const int stream = contiguous && fa_cost_##NAME <= FA_STREAM_MAX_COST &&                    \
                            fa_stream_share(end - begin, nargs * FA_SIZE_##T);                      \
+        (void)stream;                                                                              \
         int overflow = 0;                                                                          \
         for (ptrdiff_t at = begin, stop; at < end; at = stop) {                                    \
             const ptrdiff_t row = at / n, column = at - row * n;                                   \
@@ -470,12 +578,7 @@ FA_LOOPS(glu, 0, gate_backward)
             char *piece[nargs];                                                                    \
             for (int k = 0; k < nargs; k++)                                                        \
                 piece[k] = args[k] + row * geometry[k] + column * inner[k];                        \
-            if (stream && !fa_in_place(piece, FA_FIRST_##OP, FA_NOUT_##OP))                        \
-                overflow |= fa_range_##NAME##_##OP##_##T##_streamed(piece, 0, stop - at);          \
-            else if (contiguous)                                                                   \
-                overflow |= fa_range_##NAME##_##OP##_##T##_contiguous(piece, inner, 0, stop - at); \
-            else                                                                                   \
-                overflow |= fa_range_##NAME##_##OP##_##T##_strided(piece, inner, 0, stop - at);    \
+            overflow |= FA_ROWS_PIECE_##T(NAME, OP, piece, inner, stop - at, stream, contiguous);   \
         }                                                                                          \
         return overflow;                                                                           \
     }                                                                                              \
@@ -502,6 +605,19 @@ FA_LOOPS(glu, 0, gate_backward)
         fa_run_elements(fa_rows_##NAME##_##OP##_##T, args, geometry, outer * n,                    \
                         fa_cost_##NAME * outer * n);                                               \
     }
+
+/* One row piece of len elements: float16's block range takes any steps. */
+#define FA_ROWS_PIECE_e(NAME, OP, piece, inner, len, stream, contiguous)                           \
+    fa_range_##NAME##_##OP##_e_contiguous(piece, inner, 0, len)
+#define FA_ROWS_PIECE_f(NAME, OP, piece, inner, len, stream, contiguous)                           \
+    FA_ROWS_PIECE(NAME, OP, f, piece, inner, len, stream, contiguous)
+#define FA_ROWS_PIECE_d(NAME, OP, piece, inner, len, stream, contiguous)                           \
+    FA_ROWS_PIECE(NAME, OP, d, piece, inner, len, stream, contiguous)
+#define FA_ROWS_PIECE(NAME, OP, T, piece, inner, len, stream, contiguous)                          \
+    ((stream) && !fa_in_place(piece, FA_FIRST_##OP, FA_NOUT_##OP)                                  \
+         ? fa_range_##NAME##_##OP##_##T##_streamed(piece, 0, len)                                  \
+     : (contiguous) ? fa_range_##NAME##_##OP##_##T##_contiguous(piece, inner, 0, len)              \
+                    : fa_range_##NAME##_##OP##_##T##_strided(piece, inner, 0, len))
 
 /* Whether an output's span (all rows) meets an input's without being the
  * same array with the same steps. */
