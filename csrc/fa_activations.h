@@ -613,9 +613,12 @@ FA_INLINE fa_real fa_act_gelu_erf(fa_real x, const fa_real *p, fa_real *d, int *
 FA_INLINE fa_real fa_act_elu(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {
     fa_real xn = x > 0.0 ? 0.0 : x, em1, e = fa_exp_expm1_nonpos(xn, &em1);
-    *d = x > 0.0     ? 1.0
-         : x < FA_DEEP_TAIL ? FA_RARE(rare, fa_mul_exp_deep(p[0], fa_dd_make(fa_max(xn, -2.0 * FA_SATURATE), 0.0)))
-                      : p[0] * e;
+    /* flat selects: nested, with the rare branch inside, GCC 12 left the
+     * backward loop scalar */
+    fa_real slope = x > 0.0 ? 1.0 : p[0] * e;
+    *d = x < FA_DEEP_TAIL
+             ? FA_RARE(rare, fa_mul_exp_deep(p[0], fa_dd_make(fa_max(xn, -2.0 * FA_SATURATE), 0.0)))
+             : slope;
     return x > 0.0 ? x : p[0] * em1;
 }
 FA_INLINE fa_real fa_act_elu_from_output(fa_real y, const fa_real *p)

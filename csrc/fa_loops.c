@@ -115,10 +115,11 @@
  * definition (fa_backward_in_double_*) and rounded once: a subnormal f'
  * (tanh'(-50)) or one that underflowed to 0 (sigmoid'(-110)) times a large g
  * would otherwise multiply its rounding error, or return 0 for a product that
- * is a normal number. The unchecked first pass flags such an element as it
- * flags a rare branch (fa_below_normal, an integer OR: a compare turned into
- * a mask, or an integer minimum of |f'|, stopped GCC 12 vectorizing the
- * pass), so that it alone is computed again checked. In the float64 loops f'
+ * is a normal number. The unchecked first pass flags such an element in
+ * `below` (fa_below_normal, an integer OR: a compare turned into a mask, or
+ * an integer minimum of |f'|, stopped GCC 12 vectorizing the pass), and the
+ * block's passes take it as a rare branch: it alone is computed again
+ * checked. In the float64 loops f'
  * has no such tail that matters at double's precision, and g f' is the
  * product as computed. */
 #ifdef FA_REAL_FLOAT
@@ -130,16 +131,13 @@ static inline fa_uint fa_below_normal(fa_real d)
 {
     return ((fa_bits(d) << 1) - (fa_bits(FA_REAL_MIN) << 1)) & ~(~(fa_uint)0 >> 1);
 }
-#define FA_TIMES_GRAD(NAME, OP, g, x, d, p, RARE, CHECKED)                                         \
+#define FA_TIMES_GRAD(NAME, OP, g, x, d, p, CHECKED)                                               \
     ((CHECKED) ? (fa_tails_##NAME && fabs(d) < FA_REAL_MIN                                         \
                       ? (fa_real)FA_LEVELED(fa_##OP##_in_double_##NAME)(g, x, p)                   \
                       : (g) * (d))                                                                 \
-               : (*(RARE) |= fa_tails_##NAME                                                       \
-                                  ? (int)(fa_below_normal(d) >> (FA_WORD_BITS - 1))                \
-                                  : 0,                                                             \
-                  (g) * (d)))
+               : (below |= fa_tails_##NAME ? fa_below_normal(d) : 0, (g) * (d)))
 #else
-#define FA_TIMES_GRAD(NAME, OP, g, x, d, p, RARE, CHECKED) ((g) * (d))
+#define FA_TIMES_GRAD(NAME, OP, g, x, d, p, CHECKED) ((g) * (d))
 #endif
 #define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD, TAILS)                                    \
     enum { fa_tails_##NAME = TAILS };                                                              \
@@ -177,7 +175,7 @@ static inline fa_uint fa_below_normal(fa_real d)
     fa_real g = FA_IN(MODE, T, 2, NP, 0), x = FA_IN(MODE, T, 2, NP, 1), d;                          \
     finite &= fa_isfinite(g) & fa_isfinite(x);                                                     \
     (void)fa_act_##NAME(FA_ARG(CHECKED, x), p, &d, RARE);                                          \
-    fa_real gd = FA_TIMES_GRAD(NAME, backward, g, FA_ARG(CHECKED, x), d, p, RARE, CHECKED);              \
+    fa_real gd = FA_TIMES_GRAD(NAME, backward, g, FA_ARG(CHECKED, x), d, p, CHECKED);              \
     FA_NOTE_1(CHECKED, x, FA_OUT(MODE, T, 2, NP, 2 + (NP), FA_RESULT(CHECKED, x, gd)))
 
 #define FA_BODY_backward_param(NAME, NP, T, MODE, RARE, CHECKED)                                   \
@@ -195,9 +193,9 @@ static inline fa_uint fa_below_normal(fa_real d)
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
     fa_real g = FA_IN(MODE, T, 2, NP, 0), y = FA_IN(MODE, T, 2, NP, 1);                             \
     finite &= fa_isfinite(g) & fa_isfinite(y);                                                     \
+    (void)RARE;                                                                                    \
     fa_real d = fa_act_##NAME##_from_output(FA_ARG(CHECKED, y), p);                                \
-    fa_real gd = FA_TIMES_GRAD(NAME, backward_from_output, g, FA_ARG(CHECKED, y), d, p, RARE,      \
-                               CHECKED);                                                           \
+    fa_real gd = FA_TIMES_GRAD(NAME, backward_from_output, g, FA_ARG(CHECKED, y), d, p, CHECKED);  \
     FA_NOTE_1(CHECKED, y, FA_OUT(MODE, T, 2, NP, 2 + (NP), FA_RESULT(CHECKED, y, gd)))
 
 /* glu's gate (fa_activations.h): b plays x, a (and g) are arrays like it. */
@@ -282,7 +280,9 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
     {                                                                                              \
         fa_uint anomaly = 0; /* the unchecked notes' variable */                                   \
         for (ptrdiff_t i = (from); i < (to); i++) {                                                \
+            fa_uint below = 0; /* the unchecked pass's flag (FA_TIMES_GRAD) */                     \
             FA_BODY_##OP(NAME, NP, T, MODE, (int *)0, 1)                                           \
+            (void)below;                                                                           \
         }                                                                                          \
         (void)anomaly;                                                                             \
     }
@@ -295,7 +295,11 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
         fa_uint anomaly = 0;                                                                       \
         for (ptrdiff_t i = (from); i < (to); i++) {                                                \
             int rare = 0;                                                                          \
+            fa_uint below = 0;                                                                     \
             FA_BODY_##OP(NAME, NP, T, contiguous, &rare, 0)                                        \
+            /* a plain local, not *rare: a flag set through the pointer beside a                 \
+             * definition's rare branch left some loops scalar (GCC 12: elu) */                   \
+            rare |= (int)(below >> (FA_WORD_BITS - 1));                                            \
             taken[i - (from)] = rare;                                                              \
             any_taken |= rare;                                                                     \
         }                                                                                          \
