@@ -45,31 +45,46 @@ typedef struct {
 
 /* The vectorized rows (fa_softmax_rows.c) where they apply: float32 and
  * float64 (any strides, so that a row's result does not depend on its
- * layout). 1 if done. */
-#define FA_VECTOR_ROW_e(r, kind) 0
-#define FA_VECTOR_ROW_f(r, kind) FA_VECTOR_ROW(f, r, kind)
-#define FA_VECTOR_ROW_d(r, kind) FA_VECTOR_ROW(d, r, kind)
-#define FA_VECTOR_ROW(T, r, kind)                                                                  \
-    FA_LEVELED(fa_softmax_row_##T)((r).ptr[0], (r).step[0], (r).ptr[1], (r).step[1], (r).ptr[2],   \
-                                   (r).step[2], (r).n, kind == FA_LOG_SOFTMAX, kind == FA_SOFTMIN)
-#define FA_VECTOR_BACKWARD_ROW_e(r, kind) 0
-#define FA_VECTOR_BACKWARD_ROW_f(r, kind)                                                          \
-    (kind == FA_LOG_SOFTMAX                                                                        \
-         ? FA_LEVELED(fa_log_softmax_backward_row_f32)((r).ptr[0], (r).step[0], (r).ptr[1],        \
-                                                       (r).step[1], (r).ptr[2], (r).step[2],       \
-                                                       (r).ptr[3], (r).step[3], (r).n)             \
-         : FA_VECTOR_BACKWARD_ROW(f, r, kind))
-#define FA_VECTOR_BACKWARD_ROW_d(r, kind) FA_VECTOR_BACKWARD_ROW(d, r, kind)
-#define FA_VECTOR_BACKWARD_ROW(T, r, kind)                                                         \
-    FA_LEVELED(fa_softmax_backward_row_##T)((r).ptr[0], (r).step[0], (r).ptr[1], (r).step[1],      \
-                                            (r).ptr[2], (r).step[2], (r).ptr[3], (r).step[3],      \
-                                            (r).n, kind == FA_LOG_SOFTMAX, kind == FA_SOFTMIN)
+ * layout). The number of leading rows of the block done. */
+#define FA_VECTOR_ROWS_e(b, kind) ((void)(b), 0)
+#define FA_VECTOR_ROWS_f(b, kind) FA_VECTOR_ROWS(f, b, kind)
+#define FA_VECTOR_ROWS_d(b, kind) FA_VECTOR_ROWS(d, b, kind)
+#define FA_VECTOR_ROWS(T, b, kind)                                                                 \
+    FA_LEVELED(fa_softmax_rows_##T)(b, kind == FA_LOG_SOFTMAX, kind == FA_SOFTMIN)
+#define FA_VECTOR_BACKWARD_ROWS_e(b, kind) ((void)(b), 0)
+#define FA_VECTOR_BACKWARD_ROWS_f(b, kind)                                                         \
+    (kind == FA_LOG_SOFTMAX ? FA_LEVELED(fa_log_softmax_backward_rows_f32)(b)                      \
+                            : FA_VECTOR_BACKWARD_ROWS(f, b, kind))
+#define FA_VECTOR_BACKWARD_ROWS_d(b, kind) FA_VECTOR_BACKWARD_ROWS(d, b, kind)
+#define FA_VECTOR_BACKWARD_ROWS(T, b, kind)                                                        \
+    FA_LEVELED(fa_softmax_backward_rows_##T)(b, kind == FA_LOG_SOFTMAX, kind == FA_SOFTMIN)
+
+/* Rows go to the threads in chunks of about FA_CHUNK_ENTRIES entries (whole
+ * rows): the vectorized rows set up once per chunk, not per row. */
+#define FA_CHUNK_ENTRIES 4096
+static inline ptrdiff_t fa_rows_per_chunk(ptrdiff_t n)
+{
+    return n >= FA_CHUNK_ENTRIES ? 1 : FA_CHUNK_ENTRIES / (n > 0 ? n : 1);
+}
+
+/* The rows [begin, end) of a gufunc call with nargs arguments as a block. */
+static inline fa_row_block fa_make_block(char **args, const ptrdiff_t *steps, ptrdiff_t begin,
+                                         ptrdiff_t end, int nargs, ptrdiff_t n)
+{
+    fa_row_block b;
+    for (int a = 0; a < nargs; a++) {
+        b.ptr[a] = args[a] + begin * steps[a];
+        b.outer[a] = steps[a];
+        b.step[a] = steps[nargs + a];
+    }
+    b.n = n;
+    b.count = end - begin;
+    return b;
+}
 
 #define FA_ROW_LOOPS(T)                                                                            \
     static void fa_softmax_row_##T(fa_row r, int kind)                                             \
     {                                                                                              \
-        if (FA_VECTOR_ROW_##T(r, kind))                                                            \
-            return;                                                                                \
         const int log_out = kind == FA_LOG_SOFTMAX;                                                \
         const double sign = kind == FA_SOFTMIN ? -1.0 : 1.0;                                       \
         const double fill = log_out ? -INFINITY : 0.0; /* masked-out entries */                   \
@@ -126,8 +141,6 @@ typedef struct {
      * log_softmax gx = g - exp(y) sum g; sums over the unmasked entries. */                      \
     static void fa_softmax_backward_row_##T(fa_row r, int kind)                                    \
     {                                                                                              \
-        if (FA_VECTOR_BACKWARD_ROW_##T(r, kind))                                                   \
-            return;                                                                                \
         const int log_out = kind == FA_LOG_SOFTMAX;                                                \
         const double sign = kind == FA_SOFTMIN ? -1.0 : 1.0;                                       \
         fa_dd acc = {0.0, 0.0};                                                                    \
@@ -154,22 +167,49 @@ typedef struct {
         }                                                                                          \
     }                                                                                              \
                                                                                                    \
+    /* rows [begin, end): the vectorized rows, and the general path for a row                    \
+     * they leave */                                                                               \
+    static void fa_softmax_chunk_##T(char **args, const ptrdiff_t *steps, ptrdiff_t begin,         \
+                                     ptrdiff_t end, ptrdiff_t n, int kind)                         \
+    {                                                                                              \
+        for (ptrdiff_t i = begin; i < end; i++) {                                                  \
+            fa_row_block b = fa_make_block(args, steps, i, end, 3, n);                             \
+            i += FA_VECTOR_ROWS_##T(&b, kind);                                                     \
+            if (i < end)                                                                           \
+                fa_softmax_row_##T(fa_make_row(args, steps, i, 3, n), kind);                       \
+        }                                                                                          \
+    }                                                                                              \
+    static void fa_softmax_backward_chunk_##T(char **args, const ptrdiff_t *steps,                 \
+                                              ptrdiff_t begin, ptrdiff_t end, ptrdiff_t n,         \
+                                              int kind)                                            \
+    {                                                                                              \
+        for (ptrdiff_t i = begin; i < end; i++) {                                                  \
+            fa_row_block b = fa_make_block(args, steps, i, end, 4, n);                             \
+            i += FA_VECTOR_BACKWARD_ROWS_##T(&b, kind);                                            \
+            if (i < end)                                                                           \
+                fa_softmax_backward_row_##T(fa_make_row(args, steps, i, 4, n), kind);              \
+        }                                                                                          \
+    }                                                                                              \
+                                                                                                   \
     static void fa_gloop_softmax_##T(char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,   \
                                      void *data)                                                   \
     {                                                                                              \
-        const ptrdiff_t outer = dims[0], n = dims[1];                                              \
+        const ptrdiff_t outer = dims[0], n = dims[1], per = fa_rows_per_chunk(n);                  \
         const int kind = (int)(intptr_t)data;                                                      \
-        FA_FOR_EACH(outer, fa_cost_softmax * outer * n,                                            \
-                    fa_softmax_row_##T(fa_make_row(args, steps, i, 3, n), kind);)                  \
+        FA_FOR_EACH((outer + per - 1) / per, fa_cost_softmax * outer * n,                          \
+                    fa_softmax_chunk_##T(args, steps, i * per,                                     \
+                                         outer - i * per < per ? outer : (i + 1) * per, n, kind);) \
     }                                                                                              \
                                                                                                    \
     static void fa_gloop_softmax_backward_##T(char **args, const ptrdiff_t *dims,                  \
                                               const ptrdiff_t *steps, void *data)                  \
     {                                                                                              \
-        const ptrdiff_t outer = dims[0], n = dims[1];                                              \
+        const ptrdiff_t outer = dims[0], n = dims[1], per = fa_rows_per_chunk(n);                  \
         const int kind = (int)(intptr_t)data;                                                      \
-        FA_FOR_EACH(outer, fa_cost_softmax * outer * n,                                            \
-                    fa_softmax_backward_row_##T(fa_make_row(args, steps, i, 4, n), kind);)         \
+        FA_FOR_EACH((outer + per - 1) / per, fa_cost_softmax * outer * n,                          \
+                    fa_softmax_backward_chunk_##T(args, steps, i * per,                            \
+                                                  outer - i * per < per ? outer : (i + 1) * per,   \
+                                                  n, kind);)                                       \
     }
 
 /* The row at outer index i of a gufunc call with nargs arguments: outer

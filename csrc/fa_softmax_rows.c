@@ -48,11 +48,11 @@
 #endif
 
 #ifdef FA_REAL_FLOAT
-#define FA_FORWARD_ROW FA_LEVELED(fa_softmax_row_f)
-#define FA_BACKWARD_ROW FA_LEVELED(fa_softmax_backward_row_f)
+#define FA_FORWARD_ROWS FA_LEVELED(fa_softmax_rows_f)
+#define FA_BACKWARD_ROWS FA_LEVELED(fa_softmax_backward_rows_f)
 #else
-#define FA_FORWARD_ROW FA_LEVELED(fa_softmax_row_d)
-#define FA_BACKWARD_ROW FA_LEVELED(fa_softmax_backward_row_d)
+#define FA_FORWARD_ROWS FA_LEVELED(fa_softmax_rows_d)
+#define FA_BACKWARD_ROWS FA_LEVELED(fa_softmax_backward_rows_d)
 #endif
 
 /* One strided array of a row, its step in elements. */
@@ -213,11 +213,13 @@ FA_INLINE int fa_softmax_row(fa_strided x, fa_mask mask, int masked, fa_real *y,
         part_max[j] = -INFINITY, finite[j] = 1;
     FA_FOR_LANE_GROUPS(n, mask, masked,
                        fa_max_lanes(x, live, masked, k0, count, sign, part_max, finite))
-    fa_real m = -INFINITY;
-    int all_finite = 1;
-    for (int j = 0; j < FA_PARTS; j++)
-        m = fa_max(m, part_max[j]), all_finite &= finite[j];
-    if (!all_finite || m == -INFINITY) /* a NaN or inf, or nothing unmasked */
+    /* trees, as fa_partials_pairwise (a chain through 16 lanes was a
+     * short row's largest cost) */
+    for (int width = FA_PARTS / 2; width >= 1; width /= 2)
+        for (int j = 0; j < width; j++)
+            part_max[j] = fa_max(part_max[j], part_max[j + width]), finite[j] &= finite[j + width];
+    const fa_real m = part_max[0];
+    if (!finite[0] || m == -INFINITY) /* a NaN or inf, or nothing unmasked */
         return 0;
 
     fa_partials sum = {{0.0}, {0.0}};
@@ -227,10 +229,10 @@ FA_INLINE int fa_softmax_row(fa_strided x, fa_mask mask, int masked, fa_real *y,
                                                             m, !log_out, &sum, ties);
                        else fa_term_lanes(x, live, masked, y, ys, k0, count, sign, m, !log_out,
                                           &sum, ties))
-    ptrdiff_t tie_count = 0;
-    for (int j = 0; j < FA_PARTS; j++)
-        tie_count += ties[j];
-    double rest = fa_partials_total(&sum) + (double)(tie_count - 1);
+    for (int width = FA_PARTS / 2; width >= 1; width /= 2)
+        for (int j = 0; j < width; j++)
+            ties[j] += ties[j + width];
+    double rest = fa_partials_total(&sum) + (double)(ties[0] - 1);
 
     if (log_out) {
         double log_total = log1p(rest);
@@ -357,8 +359,9 @@ static fa_strided fa_make_strided(const char *p, ptrdiff_t step)
  * first two have constant steps, and vectorize. A mask with step 0 is one
  * flag for the row: set, the row is unmasked; clear, fully masked (which
  * the forward leaves to the general path). */
-int FA_FORWARD_ROW(const char *x, ptrdiff_t x_step, const char *mask, ptrdiff_t mask_step,
-                   char *y, ptrdiff_t y_step, ptrdiff_t n, int log_out, int negate)
+FA_INLINE int fa_forward_row_any(const char *x, ptrdiff_t x_step, const char *mask,
+                                 ptrdiff_t mask_step, char *y, ptrdiff_t y_step, ptrdiff_t n,
+                                 int log_out, int negate)
 {
     const ptrdiff_t size = sizeof(fa_real);
     if (!fa_whole_elements(x, x_step) || !fa_whole_elements(y, y_step))
@@ -367,7 +370,6 @@ int FA_FORWARD_ROW(const char *x, ptrdiff_t x_step, const char *mask, ptrdiff_t 
         return 1;
     if (mask_step == 0 && *mask == 0) /* fully masked */
         return 0;
-    const fa_fp_state state_before = fa_fp_state_save();
     const fa_strided contiguous = {(const fa_real *)x, 1};
     const fa_mask no_mask = {NULL, 0}, unit_mask = {(const unsigned char *)mask, 1};
     fa_real *yr = (fa_real *)y;
@@ -384,8 +386,20 @@ int FA_FORWARD_ROW(const char *x, ptrdiff_t x_step, const char *mask, ptrdiff_t 
         done = fa_softmax_row_of_kind(fa_make_strided(x, x_step),
                                       (fa_mask){(const unsigned char *)mask, mask_step},
                                       mask_step != 0, yr, y_step / size, n, log_out, negate, 0);
-    fa_fp_state_restore(state_before);
     return done;
+}
+
+ptrdiff_t FA_FORWARD_ROWS(const fa_row_block *b, int log_out, int negate)
+{
+    const fa_fp_state state_before = fa_fp_state_save();
+    ptrdiff_t r = 0;
+    for (; r < b->count; r++)
+        if (!fa_forward_row_any(b->ptr[0] + r * b->outer[0], b->step[0],
+                                b->ptr[1] + r * b->outer[1], b->step[1],
+                                b->ptr[2] + r * b->outer[2], b->step[2], b->n, log_out, negate))
+            break;
+    fa_fp_state_restore(state_before);
+    return r;
 }
 
 #ifndef FA_REAL_FLOAT
@@ -433,17 +447,16 @@ static int fa_whole_f32(const char *p, ptrdiff_t step)
     return step % (ptrdiff_t)sizeof(float) == 0 && (uintptr_t)p % sizeof(float) == 0;
 }
 
-int FA_LEVELED(fa_log_softmax_backward_row_f32)(const char *g, ptrdiff_t g_step, const char *y,
-                                                ptrdiff_t y_step, const char *mask,
-                                                ptrdiff_t mask_step, char *gx, ptrdiff_t gx_step,
-                                                ptrdiff_t n)
+FA_INLINE int fa_log_softmax_backward_row_f32_any(const char *g, ptrdiff_t g_step, const char *y,
+                                                  ptrdiff_t y_step, const char *mask,
+                                                  ptrdiff_t mask_step, char *gx, ptrdiff_t gx_step,
+                                                  ptrdiff_t n)
 {
     const ptrdiff_t size = sizeof(float);
     if (!fa_whole_f32(g, g_step) || !fa_whole_f32(y, y_step) || !fa_whole_f32(gx, gx_step))
         return 0;
     if (n <= 0)
         return 1;
-    const fa_fp_state state_before = fa_fp_state_save();
     const fa_strided_f32 g_contiguous = {(const float *)g, 1}, y_contiguous = {(const float *)y, 1};
     const fa_mask no_mask = {NULL, 0}, unit_mask = {(const unsigned char *)mask, 1};
     const int contiguous = g_step == size && y_step == size && gx_step == size;
@@ -457,14 +470,27 @@ int FA_LEVELED(fa_log_softmax_backward_row_f32)(const char *g, ptrdiff_t g_step,
             (fa_strided_f32){(const float *)g, g_step / size},
             (fa_strided_f32){(const float *)y, y_step / size},
             (fa_mask){(const unsigned char *)mask, mask_step}, 1, out, gx_step / size, n);
-    fa_fp_state_restore(state_before);
     return 1;
+}
+
+ptrdiff_t FA_LEVELED(fa_log_softmax_backward_rows_f32)(const fa_row_block *b)
+{
+    const fa_fp_state state_before = fa_fp_state_save();
+    ptrdiff_t r = 0;
+    for (; r < b->count; r++)
+        if (!fa_log_softmax_backward_row_f32_any(
+                b->ptr[0] + r * b->outer[0], b->step[0], b->ptr[1] + r * b->outer[1], b->step[1],
+                b->ptr[2] + r * b->outer[2], b->step[2], b->ptr[3] + r * b->outer[3], b->step[3],
+                b->n))
+            break;
+    fa_fp_state_restore(state_before);
+    return r;
 }
 #endif
 
-int FA_BACKWARD_ROW(const char *g, ptrdiff_t g_step, const char *y, ptrdiff_t y_step,
-                    const char *mask, ptrdiff_t mask_step, char *gx, ptrdiff_t gx_step,
-                    ptrdiff_t n, int log_out, int negate)
+FA_INLINE int fa_backward_row_any(const char *g, ptrdiff_t g_step, const char *y, ptrdiff_t y_step,
+                                  const char *mask, ptrdiff_t mask_step, char *gx,
+                                  ptrdiff_t gx_step, ptrdiff_t n, int log_out, int negate)
 {
     const ptrdiff_t size = sizeof(fa_real);
     if (!fa_whole_elements(g, g_step) || !fa_whole_elements(y, y_step) ||
@@ -476,7 +502,6 @@ int FA_BACKWARD_ROW(const char *g, ptrdiff_t g_step, const char *y, ptrdiff_t y_
 #endif
     if (n <= 0)
         return 1;
-    const fa_fp_state state_before = fa_fp_state_save();
     const fa_strided g_contiguous = {(const fa_real *)g, 1}, y_contiguous = {(const fa_real *)y, 1};
     const fa_mask no_mask = {NULL, 0}, unit_mask = {(const unsigned char *)mask, 1};
     const int contiguous = g_step == size && y_step == size && gx_step == size;
@@ -491,6 +516,19 @@ int FA_BACKWARD_ROW(const char *g, ptrdiff_t g_step, const char *y, ptrdiff_t y_
         fa_softmax_backward_row_of_kind(fa_make_strided(g, g_step), fa_make_strided(y, y_step),
                                         (fa_mask){(const unsigned char *)mask, mask_step}, 1, out,
                                         gx_step / size, n, log_out, negate);
-    fa_fp_state_restore(state_before);
     return 1;
+}
+
+ptrdiff_t FA_BACKWARD_ROWS(const fa_row_block *b, int log_out, int negate)
+{
+    const fa_fp_state state_before = fa_fp_state_save();
+    ptrdiff_t r = 0;
+    for (; r < b->count; r++)
+        if (!fa_backward_row_any(b->ptr[0] + r * b->outer[0], b->step[0],
+                                 b->ptr[1] + r * b->outer[1], b->step[1],
+                                 b->ptr[2] + r * b->outer[2], b->step[2],
+                                 b->ptr[3] + r * b->outer[3], b->step[3], b->n, log_out, negate))
+            break;
+    fa_fp_state_restore(state_before);
+    return r;
 }
