@@ -42,6 +42,8 @@ def _float_inputs(name: str, inputs: tuple, values: list) -> tuple:
     input is one, as arrays of the type the call computes in when a parameter of a NumPy
     type decides it (_params.result_dtype, as np.add(0.5, np.float32(2)) is float32):
     NumPy alone would give them float16's loop, the one that takes float32 parameters."""
+    if all(type(a) is np.ndarray and a.dtype.kind == "f" for a in inputs):
+        return inputs  # the common case, as it is
     floats = tuple(_as_float(a) for a in inputs)
     if all(type(a) in (int, float) for a in floats) and not all(
             type(v) in (int, float) for v in values):
@@ -70,6 +72,10 @@ def _defaults_by_dtype(values: list) -> dict:
 UFUNC_OPTIONS = ("out", "where", "dtype", "casting", "order", "subok", "signature", "axes",
                  "axis", "keepdims")
 """The keyword arguments a ufunc takes (axes and the rest for the row-wise gufuncs)."""
+
+
+_PASSED_THROUGH = frozenset(("out", "where"))
+"""Keyword arguments that leave a call's parameters at their defaults, unchecked."""
 
 
 def _explain(name: str, exc: Exception, args: tuple, kwargs: dict, nout: int) -> Exception:
@@ -165,11 +171,17 @@ class Activation(ForwardCall):
             for choice, kernel in choices.items()
         }
         self.__doc__ = _docstring(record)
-        # the binding of a call with no parameters, made once: most calls are f(x)
+        # the binding of a call with no parameters, made once: most calls are f(x);
+        # and per selector choice (gelu's approximate=), keyed by it
         try:
             self._no_params = self._binding.bind((), {})
         except (TypeError, ValueError):  # a parameter is required (prelu's alpha)
             self._no_params = None
+        self._no_params_by_choice = {}
+        if self._no_params is not None and record.selector is not None:
+            selector = record.selector[0]
+            self._no_params_by_choice = {
+                choice: self._binding.bind((), {selector: choice}) for choice in record.kernels}
         self._plain_forward = None  # for f(float array): see ForwardCall
         self._bare_forward = None  # the ufunc, for an activation without parameters
         if self._no_params is not None:
@@ -186,9 +198,17 @@ class Activation(ForwardCall):
     def _ufunc(self, op: str, args: tuple, kwargs: dict, inputs: tuple):
         """(the ufunc for ``op``, the parameter values, the ufunc's keyword arguments);
         parameters given are checked as rounded for a call on ``inputs``."""
-        if not args and not kwargs and self._no_params is not None:
-            values, choice, kwargs = self._no_params
-            return self._kernels[choice][op], values, dict(kwargs)
+        if not args and self._no_params is not None:  # what binding would give:
+            bound = self._no_params
+            if self._no_params_by_choice and self.record.selector[0] in kwargs:
+                kwargs = dict(kwargs)
+                choice = kwargs.pop(self.record.selector[0])
+                bound = self._no_params_by_choice.get(choice) if isinstance(choice, str) else None
+                if bound is None:  # not a choice: binding names the allowed ones
+                    kwargs[self.record.selector[0]] = choice
+            if bound is not None and kwargs.keys() <= _PASSED_THROUGH:
+                values, choice, base = bound
+                return self._kernels[choice][op], values, {**base, **kwargs}
         values, choice, kwargs = self._binding.bind(args, kwargs, inputs)
         return self._kernels[choice][op], values, kwargs
 

@@ -13,6 +13,15 @@ from numpy import ndarray
 cdef object _MISSING = object()
 
 
+cdef bint _passed_through(dict kwargs):
+    """Whether the keyword arguments are only out= and where= (ufunc options that
+    leave the parameters at their defaults)."""
+    for key in kwargs:
+        if key != "out" and key != "where":
+            return False
+    return True
+
+
 cdef class ForwardCall:
     """f(x) on a float ndarray, directly; anything else through ``_general_call``.
 
@@ -30,17 +39,18 @@ cdef class ForwardCall:
         """f(x, *params, out=None, **ufunc_kwargs): the activation, elementwise."""
         if x is _MISSING:
             raise TypeError(f"fastact.{self.name}: missing 1 required positional argument: 'x'")
-        if not params and not kwargs and type(x) is ndarray:
+        if not params and type(x) is ndarray and (
+                not kwargs or (x.dtype.kind == "f" and _passed_through(kwargs))):
             # without parameters NumPy's own type resolution promotes ints and
             # bools as the general path does
             try:
                 if self._bare_forward is not None:
-                    return self._bare_forward(x)
+                    return self._bare_forward(x, **kwargs)
                 if self._plain_forward is not None:
                     ufunc, values_by_dtype = self._plain_forward
                     values = values_by_dtype.get(x.dtype.num)
                     if values is not None:
-                        return ufunc(x, *values)
-            except TypeError:  # complex, object, ...: the general path names the function
-                pass
+                        return ufunc(x, *values, **kwargs)
+            except (TypeError, ValueError):  # complex, object, a bad out, ...: the
+                pass  # general path names the function and the problem
         return self._general_call(x, *params, **kwargs)

@@ -113,7 +113,7 @@ class Binding:
         if self.selector is not None:
             sel_name, sel_default = self.selector
             choice = kwargs.pop(sel_name, sel_default)
-            if choice not in rec.kernels:
+            if not isinstance(choice, str) or choice not in rec.kernels:
                 allowed = ", ".join(repr(k) for k in rec.kernels)
                 raise ValueError(
                     f"fastact.{rec.name}: {sel_name}={choice!r} is not one of {allowed}"

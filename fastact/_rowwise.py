@@ -18,6 +18,8 @@ from . import _ufuncs
 from ._api import _as_float, _call, names_binding_errors
 from .registry import RowRecord
 
+_TRUE = b"\x01"
+
 
 def _unmasked(x: Any) -> tuple[Any, np.ndarray | None]:
     """(the data, the mask) of a ``numpy.ma`` masked array; (x, None) for anything else."""
@@ -94,6 +96,9 @@ class RowActivation:
     def _core(self, x: Any, axis: Any, where: Any) -> tuple[list, np.ndarray]:
         """The ``axes=`` argument and the mask broadcast to x's shape (a view, no copy)."""
         axis, shape = self._axis(x, axis), np.shape(x)
+        if where is None:  # one True, read-only, seen at every index (as np.broadcast_to
+            # makes it, for less than a tenth of its cost on small arrays)
+            return [(axis,)] * 3, np.ndarray(shape, bool, _TRUE, strides=(0,) * len(shape))
         try:
             mask = np.broadcast_to(np.asarray(True if where is None else where, dtype=bool),
                                    shape)

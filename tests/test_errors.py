@@ -28,6 +28,12 @@ X = np.array([-2.0, -0.5, 0.0, 1.5])
      r"fastact.sigmoid: unsupported input dtype\(s\) \(complex128\)"),
     (lambda: fastact.tanh("text"), TypeError, r"fastact.tanh: unsupported input dtype\(s\)"),
     (lambda: fastact.sigmoid(X, out=np.zeros(5)), ValueError, r"fastact.sigmoid: "),
+    (lambda: fastact.sigmoid(X, out=np.zeros(4, np.float32)[::-1].reshape(2, 2)), ValueError,
+     r"fastact.sigmoid: "),
+    (lambda: fastact.gelu(X, approximate=["tanh"]), ValueError,
+     r"fastact.gelu: approximate=\['tanh'\] is not one of 'tanh', 'none'"),
+    (lambda: fastact.gelu(X, approximate="exact", out=np.zeros(4)), ValueError,
+     r"fastact.gelu: approximate='exact' is not one of 'tanh', 'none'"),
 ])
 def test_each_error_names_the_function_and_the_problem(call, kind, message):
     with pytest.raises(kind, match=message) as caught:
