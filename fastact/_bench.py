@@ -10,8 +10,7 @@ The roofline is the time to move the operation's bytes (inputs read, outputs
 written) at the copy bandwidth measured in the same run, with as many threads
 as fastact uses; fastact's roofline share is timed with ``out=`` (no page
 faults from a fresh output), every other column with plain calls, as a user
-would make them. Times are the best of ``--repeat`` batches, the implementations'
-batches taken in turn.
+would make them. Times are the best of ``--repeat`` batches.
 
     python -m fastact bench                                  # 1M float32, every op
     python -m fastact bench --threads 1 --sizes 1K 1M 16M --dtypes float32 float64
@@ -43,7 +42,6 @@ SIZES = {"1K": 1 << 10, "64K": 1 << 16, "1M": 1 << 20, "16M": 1 << 24}
 ROW_LENGTH = 1024
 SEED = 20240531
 ARRAYS_MOVED = {"forward": 2, "value_and_grad": 3, "backward": 3}
-WITH_OUT = "fastact, out= given"  # the roofline column's run, timed beside the others
 """Arrays of the input's size each operation reads or writes."""
 
 
@@ -55,26 +53,16 @@ def make_input(size: int, dtype: np.dtype) -> np.ndarray:
 def best_time(fn: Callable[[], Any], repeat: int, batch_seconds: float = 2e-3) -> float:
     """The shortest time per call over ``repeat`` batches; a batch runs ``fn`` enough
     times to take about ``batch_seconds`` (once, for slow calls)."""
-    return best_times({"fn": fn}, repeat, batch_seconds)["fn"]
-
-
-def best_times(runs: dict[str, Callable[[], Any]], repeat: int,
-               batch_seconds: float = 2e-3) -> dict[str, float]:
-    """best_time of each of ``runs``, their batches taken in turn (one batch of each,
-    ``repeat`` times): a slow spell of the machine then falls on all of them alike,
-    not on whichever ran through it."""
-    number, best = {}, {}
-    for name, fn in runs.items():
-        start = time.perf_counter()
-        fn()
-        best[name] = time.perf_counter() - start
-        number[name] = max(1, int(batch_seconds / max(best[name], 1e-9)))
+    start = time.perf_counter()
+    fn()
+    once = time.perf_counter() - start
+    number = max(1, int(batch_seconds / max(once, 1e-9)))
+    best = once
     for _ in range(repeat):
-        for name, fn in runs.items():
-            start = time.perf_counter()
-            for _ in range(number[name]):
-                fn()
-            best[name] = min(best[name], (time.perf_counter() - start) / number[name])
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        best = min(best, (time.perf_counter() - start) / number)
     return best
 
 
@@ -128,7 +116,7 @@ def _fastact_out(case: Case, op: str, x: np.ndarray, g: np.ndarray) -> Callable[
 def measure(case: Case, op: str, x: np.ndarray, g: np.ndarray, repeat: int,
             bandwidth: float) -> tuple[dict[str, float], float, set[str]]:
     """(seconds per call for each implementation, roofline share, peers that disagree)."""
-    runs, wrong = {}, set()
+    times, wrong = {}, set()
     want = None
     for impl, make in _peers.PEERS.items():
         run = make(case, op, x, g)
@@ -140,11 +128,9 @@ def measure(case: Case, op: str, x: np.ndarray, g: np.ndarray, repeat: int,
                                                       else (result,)))
         elif not _same(result, want):
             wrong.add(impl)
-        runs[impl] = run
-    runs[WITH_OUT] = _fastact_out(case, op, x, g)
-    times = best_times(runs, repeat)
-    with_out = times.pop(WITH_OUT)
+        times[impl] = best_time(run, repeat)
     moved = ARRAYS_MOVED[op] * x.nbytes
+    with_out = best_time(_fastact_out(case, op, x, g), repeat)
     return times, moved / bandwidth / with_out, wrong
 
 
@@ -153,7 +139,7 @@ def measure_rowwise(name: str, op: str, x: np.ndarray, repeat: int) -> dict[str,
     and its row-wise peers."""
     rows = x[: x.size // ROW_LENGTH * ROW_LENGTH].reshape(-1, ROW_LENGTH)
     runs = _peers.rowwise_peers(name, op, rows)
-    return best_times(runs, repeat)
+    return {impl: best_time(run, repeat) for impl, run in runs.items()}
 
 
 def _ratio(fast: float, peer: float | None) -> str:
@@ -269,7 +255,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         choices=["float32", "float64"])
     parser.add_argument("--ops", nargs="+", default=list(_peers.OPS), choices=_peers.OPS)
     parser.add_argument("--only", nargs="+", metavar="NAME", help="only these activations")
-    parser.add_argument("--repeat", type=int, default=9, help="timed batches; the best counts")
+    parser.add_argument("--repeat", type=int, default=5, help="timed batches; the best counts")
     parser.add_argument("--json", metavar="FILE",
                         help="also write every measurement, with the machine and the peers' "
                              "versions, to FILE (tools/gen_speed_table.py turns it into "
