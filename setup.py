@@ -208,6 +208,9 @@ class BuildExt(build_ext):
                     ext.extra_objects += job.result()
             for name, _ in levels:
                 ext.define_macros.append((f"FA_HAVE_{name.upper()}", "1"))
+            # linked again whenever a kernel object is newer than the module (another
+            # FASTACT_LEVELS, a kernel source changed): its sources alone would not say so
+            ext.depends = [*ext.depends, *ext.extra_objects]
         super().build_extensions()
 
     def compile_level(self, ext, name, source, flags):
