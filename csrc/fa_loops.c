@@ -382,8 +382,9 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
  * finite element whose output rounds to +-inf) is not float32's: it is
  * looked for in a block where a rounded output is inf or NaN. A block is read
  * whole before it is written, so in place is safe; an output overlapping an
- * input otherwise (fa_partial_overlap) goes one element at a time, in order
- * (the _serial range). Parameters with a step (an array of them) are copied
+ * input otherwise (fa_partial_overlap) runs on one thread (the _serial range),
+ * in blocks where the input runs ahead (fa_reads_ahead), else one element at
+ * a time, in order. Parameters with a step (an array of them) are copied
  * into buffers too and the block goes through float32's strided range. */
 /* As FA_BLOCK: 128 and 256 measured slower, 1024 and 2048 no faster. */
 #define FA_HALF_BLOCK 512
@@ -436,7 +437,9 @@ static inline int fa_is_contiguous(const ptrdiff_t *steps, int nargs, int first,
                                                  const ptrdiff_t *steps, ptrdiff_t begin,          \
                                                  ptrdiff_t end)                                    \
     {                                                                                              \
-        return fa_half_##NAME##_##OP(args, steps, begin, end, 1);                                  \
+        const int ahead = fa_reads_ahead(args, steps, FA_FIRST_##OP + (NP), FA_NOUT_##OP,         \
+                                         end - begin, FA_SIZE_e, FA_FIRST_##OP, FA_PARAM_SIZE(e)); \
+        return fa_half_##NAME##_##OP(args, steps, begin, end, ahead ? FA_HALF_BLOCK : 1);          \
     }
 
 #ifdef FA_REAL_FLOAT
@@ -500,6 +503,31 @@ static int fa_partial_overlap(char *const *args, const ptrdiff_t *steps, int nin
         }
     }
     return 0;
+}
+
+/* Whether each output element that overlaps an input element comes at or
+ * after it in element order, with the input's step (as NumPy passes f(a[1:],
+ * out=a[:-1]) uncopied): then every element is read before it is written in
+ * blocks too, each block read whole first. Not where a parameter overlaps. */
+static inline int fa_reads_ahead(char *const *args, const ptrdiff_t *steps, int nin, int nout,
+                                 ptrdiff_t n, ptrdiff_t size, int first, ptrdiff_t param_size)
+{
+    for (int o = nin; o < nin + nout; o++) {
+        const ptrdiff_t out_span = (n - 1) * steps[o], step = steps[o];
+        const char *out_lo = args[o] + (out_span < 0 ? out_span : 0);
+        const char *out_hi = args[o] + (out_span > 0 ? out_span : 0) + size;
+        for (int k = 0; k < nin; k++) {
+            const ptrdiff_t span = (n - 1) * steps[k], ahead = args[k] - args[o];
+            const char *lo = args[k] + (span < 0 ? span : 0);
+            const char *hi = args[k] + (span > 0 ? span : 0) + (k >= first ? param_size : size);
+            if (!(lo < out_hi && out_lo < hi))
+                continue;
+            if (k >= first || steps[k] != step || (step < 0 ? -step : step) < size ||
+                (step > 0 ? ahead < 0 : ahead > 0))
+                return 0;
+        }
+    }
+    return 1;
 }
 
 #define FA_SIZE_OF(T) FA_SIZE_##T

@@ -184,18 +184,22 @@ def test_strides_and_parameter_arrays():
 
 @pytest.mark.parametrize("n", [10, 700, 2000])
 def test_output_overlapping_its_input(n):
-    """f(a[1:], out=a[:-1]), which NumPy passes uncopied (each a[i + 1] is read before
-    a[i + 1] is written, in element order), and f(a[:-1], out=a[1:]), which it copies:
-    both as on separate arrays."""
+    """f(a[1:], out=a[:-1]), which NumPy passes uncopied (each element is read before it
+    is written, in element order; in blocks too), f(a[:-1], out=a[1:]), which it copies,
+    and the same reversed: all as on separate arrays."""
     f = fastact.sigmoid
     start = _values(n + 1, 6)
+    pairs = [(slice(1, None), slice(None, -1)), (slice(None, -1), slice(1, None)),
+             (slice(None, 0, -1), slice(-2, None, -1)),
+             (slice(-2, None, -1), slice(None, 0, -1))]  # reversed, the input ahead
     with np.errstate(invalid="ignore"):
-        for src, dst in ((slice(1, None), slice(None, -1)), (slice(None, -1), slice(1, None))):
+        for src, dst in pairs:
             a = start.copy()
             f(a[src], out=a[dst])
             assert_rounded_from(a[dst], f(start[src].astype(np.float32)), f"{src} -> {dst}")
-            rest = slice(-1, None) if dst.stop == -1 else slice(0, 1)
-            assert a[rest].tobytes() == start[rest].tobytes()
+            untouched = np.ones(n + 1, bool)
+            untouched[np.arange(n + 1)[dst]] = False
+            assert a[untouched].tobytes() == start[untouched].tobytes()
             g = start.copy()
             f.backward(g[src], start[dst], out=g[dst])
             assert_rounded_from(g[dst], f.backward(start[src].astype(np.float32),
