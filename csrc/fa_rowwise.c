@@ -82,6 +82,30 @@ static inline fa_row_block fa_make_block(char **args, const ptrdiff_t *steps, pt
     return b;
 }
 
+/* A row-wise gufunc loop over NARGS arguments: rows go to the threads in
+ * chunks (fa_rows_per_chunk), and each chunk to the vectorized rows (VECTOR,
+ * the number of leading rows done), with the general path (ROW) for a row
+ * they leave. */
+#define FA_ROWS_GLOOP(GLOOP, CHUNK, VECTOR, ROW, NARGS)                                            \
+    static void CHUNK(char **args, const ptrdiff_t *steps, ptrdiff_t begin, ptrdiff_t end,         \
+                      ptrdiff_t n, int kind)                                                       \
+    {                                                                                              \
+        for (ptrdiff_t i = begin; i < end; i++) {                                                  \
+            fa_row_block b = fa_make_block(args, steps, i, end, NARGS, n);                         \
+            i += VECTOR(&b, kind);                                                                 \
+            if (i < end)                                                                           \
+                ROW(fa_make_row(args, steps, i, NARGS, n), kind);                                  \
+        }                                                                                          \
+    }                                                                                              \
+    static void GLOOP(char **args, const ptrdiff_t *dims, const ptrdiff_t *steps, void *data)      \
+    {                                                                                              \
+        const ptrdiff_t outer = dims[0], n = dims[1], per = fa_rows_per_chunk(n);                  \
+        const int kind = (int)(intptr_t)data;                                                      \
+        FA_FOR_EACH((outer + per - 1) / per, fa_cost_softmax * outer * n,                          \
+                    CHUNK(args, steps, i * per, outer - i * per < per ? outer : (i + 1) * per, n,  \
+                          kind);)                                                                  \
+    }
+
 #define FA_ROW_LOOPS(T)                                                                            \
     static void fa_softmax_row_##T(fa_row r, int kind)                                             \
     {                                                                                              \
@@ -167,50 +191,10 @@ static inline fa_row_block fa_make_block(char **args, const ptrdiff_t *steps, pt
         }                                                                                          \
     }                                                                                              \
                                                                                                    \
-    /* rows [begin, end): the vectorized rows, and the general path for a row                    \
-     * they leave */                                                                               \
-    static void fa_softmax_chunk_##T(char **args, const ptrdiff_t *steps, ptrdiff_t begin,         \
-                                     ptrdiff_t end, ptrdiff_t n, int kind)                         \
-    {                                                                                              \
-        for (ptrdiff_t i = begin; i < end; i++) {                                                  \
-            fa_row_block b = fa_make_block(args, steps, i, end, 3, n);                             \
-            i += FA_VECTOR_ROWS_##T(&b, kind);                                                     \
-            if (i < end)                                                                           \
-                fa_softmax_row_##T(fa_make_row(args, steps, i, 3, n), kind);                       \
-        }                                                                                          \
-    }                                                                                              \
-    static void fa_softmax_backward_chunk_##T(char **args, const ptrdiff_t *steps,                 \
-                                              ptrdiff_t begin, ptrdiff_t end, ptrdiff_t n,         \
-                                              int kind)                                            \
-    {                                                                                              \
-        for (ptrdiff_t i = begin; i < end; i++) {                                                  \
-            fa_row_block b = fa_make_block(args, steps, i, end, 4, n);                             \
-            i += FA_VECTOR_BACKWARD_ROWS_##T(&b, kind);                                            \
-            if (i < end)                                                                           \
-                fa_softmax_backward_row_##T(fa_make_row(args, steps, i, 4, n), kind);              \
-        }                                                                                          \
-    }                                                                                              \
-                                                                                                   \
-    static void fa_gloop_softmax_##T(char **args, const ptrdiff_t *dims, const ptrdiff_t *steps,   \
-                                     void *data)                                                   \
-    {                                                                                              \
-        const ptrdiff_t outer = dims[0], n = dims[1], per = fa_rows_per_chunk(n);                  \
-        const int kind = (int)(intptr_t)data;                                                      \
-        FA_FOR_EACH((outer + per - 1) / per, fa_cost_softmax * outer * n,                          \
-                    fa_softmax_chunk_##T(args, steps, i * per,                                     \
-                                         outer - i * per < per ? outer : (i + 1) * per, n, kind);) \
-    }                                                                                              \
-                                                                                                   \
-    static void fa_gloop_softmax_backward_##T(char **args, const ptrdiff_t *dims,                  \
-                                              const ptrdiff_t *steps, void *data)                  \
-    {                                                                                              \
-        const ptrdiff_t outer = dims[0], n = dims[1], per = fa_rows_per_chunk(n);                  \
-        const int kind = (int)(intptr_t)data;                                                      \
-        FA_FOR_EACH((outer + per - 1) / per, fa_cost_softmax * outer * n,                          \
-                    fa_softmax_backward_chunk_##T(args, steps, i * per,                            \
-                                                  outer - i * per < per ? outer : (i + 1) * per,   \
-                                                  n, kind);)                                       \
-    }
+    FA_ROWS_GLOOP(fa_gloop_softmax_##T, fa_softmax_chunk_##T, FA_VECTOR_ROWS_##T,                  \
+                  fa_softmax_row_##T, 3)                                                           \
+    FA_ROWS_GLOOP(fa_gloop_softmax_backward_##T, fa_softmax_backward_chunk_##T,                    \
+                  FA_VECTOR_BACKWARD_ROWS_##T, fa_softmax_backward_row_##T, 4)
 
 /* The row at outer index i of a gufunc call with nargs arguments: outer
  * steps come first in steps[], then the core (inner) steps. */

@@ -389,17 +389,22 @@ FA_INLINE int fa_forward_row_any(const char *x, ptrdiff_t x_step, const char *ma
     return done;
 }
 
+/* The body of a block entry point (fa_softmax_rows.h): DONE, an expression of
+ * row r that is nonzero if that row was done, for r = 0, 1, ... until one is
+ * not; the flags saved once for the block. FA_BLOCK_ROW(a) is array a of row r. */
+#define FA_BLOCK_ROW(a) (b->ptr[a] + r * b->outer[a])
+#define FA_BLOCK_ROWS(DONE)                                                                        \
+    const fa_fp_state state_before = fa_fp_state_save();                                           \
+    ptrdiff_t r = 0;                                                                               \
+    while (r < b->count && (DONE))                                                                 \
+        r++;                                                                                       \
+    fa_fp_state_restore(state_before);                                                             \
+    return r;
+
 ptrdiff_t FA_FORWARD_ROWS(const fa_row_block *b, int log_out, int negate)
 {
-    const fa_fp_state state_before = fa_fp_state_save();
-    ptrdiff_t r = 0;
-    for (; r < b->count; r++)
-        if (!fa_forward_row_any(b->ptr[0] + r * b->outer[0], b->step[0],
-                                b->ptr[1] + r * b->outer[1], b->step[1],
-                                b->ptr[2] + r * b->outer[2], b->step[2], b->n, log_out, negate))
-            break;
-    fa_fp_state_restore(state_before);
-    return r;
+    FA_BLOCK_ROWS(fa_forward_row_any(FA_BLOCK_ROW(0), b->step[0], FA_BLOCK_ROW(1), b->step[1],
+                                     FA_BLOCK_ROW(2), b->step[2], b->n, log_out, negate))
 }
 
 #ifndef FA_REAL_FLOAT
@@ -475,16 +480,9 @@ FA_INLINE int fa_log_softmax_backward_row_f32_any(const char *g, ptrdiff_t g_ste
 
 ptrdiff_t FA_LEVELED(fa_log_softmax_backward_rows_f32)(const fa_row_block *b)
 {
-    const fa_fp_state state_before = fa_fp_state_save();
-    ptrdiff_t r = 0;
-    for (; r < b->count; r++)
-        if (!fa_log_softmax_backward_row_f32_any(
-                b->ptr[0] + r * b->outer[0], b->step[0], b->ptr[1] + r * b->outer[1], b->step[1],
-                b->ptr[2] + r * b->outer[2], b->step[2], b->ptr[3] + r * b->outer[3], b->step[3],
-                b->n))
-            break;
-    fa_fp_state_restore(state_before);
-    return r;
+    FA_BLOCK_ROWS(fa_log_softmax_backward_row_f32_any(FA_BLOCK_ROW(0), b->step[0], FA_BLOCK_ROW(1),
+                                                      b->step[1], FA_BLOCK_ROW(2), b->step[2],
+                                                      FA_BLOCK_ROW(3), b->step[3], b->n))
 }
 #endif
 
@@ -521,14 +519,7 @@ FA_INLINE int fa_backward_row_any(const char *g, ptrdiff_t g_step, const char *y
 
 ptrdiff_t FA_BACKWARD_ROWS(const fa_row_block *b, int log_out, int negate)
 {
-    const fa_fp_state state_before = fa_fp_state_save();
-    ptrdiff_t r = 0;
-    for (; r < b->count; r++)
-        if (!fa_backward_row_any(b->ptr[0] + r * b->outer[0], b->step[0],
-                                 b->ptr[1] + r * b->outer[1], b->step[1],
-                                 b->ptr[2] + r * b->outer[2], b->step[2],
-                                 b->ptr[3] + r * b->outer[3], b->step[3], b->n, log_out, negate))
-            break;
-    fa_fp_state_restore(state_before);
-    return r;
+    FA_BLOCK_ROWS(fa_backward_row_any(FA_BLOCK_ROW(0), b->step[0], FA_BLOCK_ROW(1), b->step[1],
+                                      FA_BLOCK_ROW(2), b->step[2], FA_BLOCK_ROW(3), b->step[3],
+                                      b->n, log_out, negate))
 }

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _ufuncs
-from ._fastcall import ForwardCall
+from ._fastcall import PASSED_THROUGH, ForwardCall
 from ._params import Binding, param_dtype, result_dtype, sum_to_shape
 from .registry import Record
 
@@ -72,10 +72,6 @@ def _defaults_by_dtype(values: list) -> dict:
 UFUNC_OPTIONS = ("out", "where", "dtype", "casting", "order", "subok", "signature", "axes",
                  "axis", "keepdims")
 """The keyword arguments a ufunc takes (axes and the rest for the row-wise gufuncs)."""
-
-
-_PASSED_THROUGH = frozenset(("out", "where"))
-"""Keyword arguments that leave a call's parameters at their defaults, unchecked."""
 
 
 def _explain(name: str, exc: Exception, args: tuple, kwargs: dict, nout: int) -> Exception:
@@ -206,7 +202,7 @@ class Activation(ForwardCall):
                 bound = self._no_params_by_choice.get(choice) if isinstance(choice, str) else None
                 if bound is None:  # not a choice: binding names the allowed ones
                     kwargs[self.record.selector[0]] = choice
-            if bound is not None and kwargs.keys() <= _PASSED_THROUGH:
+            if bound is not None and kwargs.keys() <= PASSED_THROUGH:
                 values, choice, base = bound
                 return self._kernels[choice][op], values, {**base, **kwargs}
         values, choice, kwargs = self._binding.bind(args, kwargs, inputs)

@@ -13,11 +13,15 @@ from numpy import ndarray
 cdef object _MISSING = object()
 
 
+PASSED_THROUGH = frozenset(("out", "where"))
+"""Keyword arguments that leave a call's parameters at their defaults, unchecked:
+ufunc options the ufunc takes as they are."""
+
+
 cdef bint _passed_through(dict kwargs):
-    """Whether the keyword arguments are only out= and where= (ufunc options that
-    leave the parameters at their defaults)."""
+    """Whether the keyword arguments are all in PASSED_THROUGH."""
     for key in kwargs:
-        if key != "out" and key != "where":
+        if key not in PASSED_THROUGH:
             return False
     return True
 

@@ -1052,7 +1052,7 @@ def _traced_peak(fn) -> int:
 
 @pytest.mark.parametrize(("name", "kw", "op"), CASE_OPS)
 def test_no_temporaries(name, kw, op):
-    """Issue 4: f(x) allocates only its output, value_and_grad only its two, and with
+    """f(x) allocates only its output, value_and_grad only its two, and with
     out= nothing at all (tracemalloc sees NumPy's allocations). prelu.backward with a
     scalar alpha also holds g min(x, 0) before summing it into grad_alpha."""
     x = np.linspace(-5, 5, 1 << 20).astype(np.float32)
