@@ -584,6 +584,86 @@ static inline int fa_reads_ahead(char *const *args, const ptrdiff_t *steps, int 
 FA_LOOPS(glu, 0, gate)
 FA_LOOPS(glu, 0, gate_backward)
 
+/* Contiguous rows (not streamed, not in place) in one function: the
+ * parameters hoisted and the layout checked once, the rows' first passes
+ * inline, where a call per row piece cost about as much as a short row's
+ * elements. Whole rows shorter than half a block go FA_BLOCK entries at a
+ * time: the first pass stores each element's flag (a rare branch, or an
+ * anomaly: FA_NOTE_1) instead of reducing flags per row, one scan of the
+ * block's flags follows, and the flagged elements are computed again
+ * checked, one by one. Other pieces take FA_BLOCK_PASSES. float16 rows keep
+ * their block range. */
+#define FA_ROWS_FLAGGED_PASSES(NAME, OP, T, first_row, rows, n)                                    \
+    {                                                                                              \
+        fa_int any = 0;                                                                            \
+        for (ptrdiff_t r = 0; r < (rows); r++) {                                                   \
+            char *piece[nargs];                                                                    \
+            for (int k = 0; k < nargs; k++)                                                        \
+                piece[k] = call_args[k] + ((first_row) + r) * geometry[k];                         \
+            char *const *restrict args = piece;                                                    \
+            fa_int *restrict flags = taken + r * (n);                                              \
+            for (ptrdiff_t i = 0; i < (n); i++) {                                                  \
+                int rare = 0;                                                                      \
+                fa_uint below = 0, anomaly = 0;                                                    \
+                FA_BODY_##OP(NAME, 0, T, contiguous, &rare, 0)                                     \
+                rare |= (int)(below >> (FA_WORD_BITS - 1));                                        \
+                flags[i] = rare | (anomaly != 0);                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        for (ptrdiff_t i = 0; i < (rows) * (n); i++)                                               \
+            any |= taken[i];                                                                       \
+        for (ptrdiff_t r = 0; any && r < (rows); r++) {                                            \
+            char *piece[nargs];                                                                    \
+            for (int k = 0; k < nargs; k++)                                                        \
+                piece[k] = call_args[k] + ((first_row) + r) * geometry[k];                         \
+            char *const *restrict args = piece;                                                    \
+            for (ptrdiff_t at = 0; at < (n); at++)                                                 \
+                if (taken[r * (n) + at])                                                           \
+                    FA_CHECKED_ELEMENTS(NAME, 0, OP, T, contiguous, at, at + 1)                    \
+        }                                                                                          \
+    }
+#define FA_ROWS_CONTIGUOUS(NAME, OP, T)                                                            \
+    static FA_NOINLINE int fa_rows_contiguous_##NAME##_##OP##_##T(                                 \
+        char *const *restrict call_args, const ptrdiff_t *geometry, ptrdiff_t begin,              \
+        ptrdiff_t end)                                                                             \
+    {                                                                                              \
+        enum { nargs = FA_FIRST_##OP + FA_NOUT_##OP };                                             \
+        const ptrdiff_t n = geometry[2 * nargs];                                                   \
+        int overflow = 0;                                                                          \
+        char *const *restrict args = call_args; /* read by FA_HOIST_PARAMS */                      \
+        FA_HOIST_PARAMS(T, FA_FIRST_##OP, 0)                                                       \
+        fa_int taken[FA_BLOCK];                                                                    \
+        for (ptrdiff_t at = begin, stop; at < end; at = stop) {                                    \
+            const ptrdiff_t row = at / n, column = at - row * n;                                   \
+            const ptrdiff_t whole = column == 0 && 2 * n <= FA_BLOCK ? (end - at) / n : 0;         \
+            if (whole >= 2) {                                                                      \
+                const ptrdiff_t rows = whole < FA_BLOCK / n ? whole : FA_BLOCK / n;                \
+                FA_ROWS_FLAGGED_PASSES(NAME, OP, T, row, rows, n)                                  \
+                stop = at + rows * n;                                                              \
+                continue;                                                                          \
+            }                                                                                      \
+            stop = end - at < n - column ? end : at + (n - column);                                \
+            char *piece[nargs];                                                                    \
+            for (int k = 0; k < nargs; k++)                                                        \
+                piece[k] = call_args[k] + row * geometry[k] + column * FA_SIZE_##T;                \
+            char *const *restrict args = piece; /* FA_BLOCK_PASSES's arrays: this row */        \
+            for (ptrdiff_t block = 0, len = stop - at; block < len; block += FA_BLOCK) {           \
+                const ptrdiff_t block_end = len - block > FA_BLOCK ? block + FA_BLOCK : len;       \
+                FA_BLOCK_PASSES(NAME, 0, OP, T, block, block_end)                                  \
+            }                                                                                      \
+        }                                                                                          \
+        return overflow;                                                                           \
+    }
+#define FA_ROWS_CONTIGUOUS_f(NAME, OP) FA_ROWS_CONTIGUOUS(NAME, OP, f)
+#define FA_ROWS_CONTIGUOUS_d(NAME, OP) FA_ROWS_CONTIGUOUS(NAME, OP, d)
+#define FA_ROWS_CONTIGUOUS_e(NAME, OP)
+#define FA_ROWS_CONTIGUOUS_CALL(NAME, OP, T, when)                                                 \
+    if ((when) && !fa_in_place(args, FA_FIRST_##OP, FA_NOUT_##OP))                                 \
+        return fa_rows_contiguous_##NAME##_##OP##_##T(args, geometry, begin, end);
+#define FA_ROWS_CONTIGUOUS_CALL_f(NAME, OP, when) FA_ROWS_CONTIGUOUS_CALL(NAME, OP, f, when)
+#define FA_ROWS_CONTIGUOUS_CALL_d(NAME, OP, when) FA_ROWS_CONTIGUOUS_CALL(NAME, OP, d, when)
+#define FA_ROWS_CONTIGUOUS_CALL_e(NAME, OP, when)
+
 /* glu along a core axis (gufuncs "(n),(n)->(n)" and "(n),(n),(n)->(n),(n)"):
  * the rows of a 2-D call run as one elementwise call over outer * n
  * elements, split among threads as a whole, each share taken a row piece at
@@ -593,6 +673,7 @@ FA_LOOPS(glu, 0, gate_backward)
  * output overlaps an input other than as the same array, rows run one by
  * one through the elementwise loop (fa_partial_overlap). */
 #define FA_ROWS_RANGE(NAME, OP, T)                                                                 \
+    FA_ROWS_CONTIGUOUS_##T(NAME, OP)                                                               \
     static int fa_rows_##NAME##_##OP##_##T(char *const *restrict args, const ptrdiff_t *geometry,  \
                                            ptrdiff_t begin, ptrdiff_t end)                         \
     {                                                                                              \
@@ -603,6 +684,7 @@ FA_LOOPS(glu, 0, gate_backward)
         const int stream = contiguous && fa_cost_##NAME <= FA_STREAM_MAX_COST &&                    \
                            fa_stream_share(end - begin, nargs * FA_SIZE_##T);                      \
         (void)stream;                                                                              \
+        FA_ROWS_CONTIGUOUS_CALL_##T(NAME, OP, contiguous && !stream)                               \
         int overflow = 0;                                                                          \
         for (ptrdiff_t at = begin, stop; at < end; at = stop) {                                    \
             const ptrdiff_t row = at / n, column = at - row * n;                                   \
@@ -618,10 +700,17 @@ FA_LOOPS(glu, 0, gate_backward)
     {                                                                                              \
         enum { nargs = FA_FIRST_##OP + FA_NOUT_##OP };                                             \
         const ptrdiff_t outer = dimensions[0], n = dimensions[1];                                  \
+        /* the rows of a C-ordered array along a leading axis: the core steps                    \
+         * are long and the outer ones one element; taken the other way round                     \
+         * (the order does not matter elementwise), the rows are contiguous */                     \
+        const int across = !fa_is_contiguous(steps + nargs, nargs, 0, 0, FA_SIZE_##T) &&           \
+                           fa_is_contiguous(steps, nargs, 0, 0, FA_SIZE_##T);                      \
         ptrdiff_t geometry[2 * nargs + 1];                                                         \
-        for (int k = 0; k < 2 * nargs; k++)                                                        \
-            geometry[k] = steps[k];                                                                \
-        geometry[2 * nargs] = n;                                                                   \
+        for (int k = 0; k < nargs; k++) {                                                          \
+            geometry[k] = steps[across ? nargs + k : k];                                           \
+            geometry[nargs + k] = steps[across ? k : nargs + k];                                   \
+        }                                                                                          \
+        geometry[2 * nargs] = across ? outer : n;                                                  \
         if (outer <= 0 || n <= 0)                                                                  \
             return;                                                                                \
         if (fa_rows_overlap(args, steps, nargs, FA_FIRST_##OP, outer, n, FA_SIZE_##T)) {           \

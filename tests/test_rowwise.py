@@ -813,3 +813,35 @@ def test_glu_along_any_axis_into_any_output(shape, axis, dtype):
     got = fastact.glu.backward(g, x, axis=axis)
     ref_g = fastact.reference.glu.backward(g, x, axis=axis)
     assert ulp_error(got, ref_g, dtype).max() <= DERIVATIVE_ULP + 1
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("width", [2, 64, 200, 1024])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_glu_short_rows_with_special_entries(width, dtype):
+    """Many short rows run a block of whole rows at a time, noting each element that needs
+    its checked computation (NaN, inf, deep tails, an overflowing product) and computing
+    only those again: the values of one row at a time and of the reference, NaN where the
+    reference has NaN, no warning."""
+    rng = np.random.default_rng(11)
+    x = rng.uniform(-6, 6, (37, width)).astype(dtype)
+    specials = np.array([np.nan, np.inf, -np.inf, -1e4, -95.0, 95.0, -760.0, 0.0, -0.0,
+                         np.finfo(dtype).max], dtype)
+    flat = x.reshape(-1)
+    flat[rng.choice(flat.size, 3 * specials.size, replace=False)] = np.tile(specials, 3)
+    g = rng.uniform(-2, 2, (37, width // 2)).astype(dtype)
+    g[9, -1] = 0.0
+    got = fastact.glu(x)
+    rows = np.stack([fastact.glu(row) for row in x])
+    np.testing.assert_array_equal(got, rows)
+    with np.errstate(all="ignore"):
+        want, want_g = fastact.reference.glu(x), fastact.reference.glu.backward(g, x)
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    fine = ~np.isnan(want)
+    assert ulp_error(got[fine], want[fine], dtype).max() <= FORWARD_ULP
+    grads = fastact.glu.backward(g, x)
+    np.testing.assert_array_equal(
+        grads, np.stack([fastact.glu.backward(gr, row) for gr, row in zip(g, x, strict=True)]))
+    assert np.array_equal(np.isnan(grads), np.isnan(want_g))
+    fine = ~np.isnan(want_g)
+    assert ulp_error(grads[fine], want_g[fine], dtype).max() <= DERIVATIVE_ULP + 1
