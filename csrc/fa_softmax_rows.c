@@ -89,16 +89,22 @@ FA_INLINE void fa_partials_add(fa_partials *p, int j, double t)
 
 /* The lanes' sum, pairwise: a tree of independent adds, in a fixed order
  * (for short rows a running sum's chain of dependent adds was most of a
- * row's time). Its 2^-53 roundings are far below a float's. */
+ * row's time). Its 2^-53 roundings are far below a float's. Each level its
+ * own fixed-width loop, so that each is one vector add (a loop over the
+ * widths stayed a loop, its levels through memory). */
+#if FA_PARTS != 16
+#error "fa_partials_pairwise folds 16 partial sums"
+#endif
 FA_INLINE double fa_partials_pairwise(const fa_partials *p)
 {
-    double hi[FA_PARTS], lo[FA_PARTS];
-    for (int j = 0; j < FA_PARTS; j++)
-        hi[j] = p->hi[j], lo[j] = p->lo[j];
-    for (int width = FA_PARTS / 2; width >= 1; width /= 2)
-        for (int j = 0; j < width; j++)
-            hi[j] += hi[j + width], lo[j] += lo[j + width];
-    return hi[0] + lo[0];
+    double hi8[8], lo8[8], hi4[4], lo4[4], hi2[2], lo2[2];
+    for (int j = 0; j < 8; j++)
+        hi8[j] = p->hi[j] + p->hi[j + 8], lo8[j] = p->lo[j] + p->lo[j + 8];
+    for (int j = 0; j < 4; j++)
+        hi4[j] = hi8[j] + hi8[j + 4], lo4[j] = lo8[j] + lo8[j + 4];
+    for (int j = 0; j < 2; j++)
+        hi2[j] = hi4[j] + hi4[j + 2], lo2[j] = lo4[j] + lo4[j + 2];
+    return (hi2[0] + hi2[1]) + (lo2[0] + lo2[1]);
 }
 
 /* The lanes' total in a fixed order: pairwise for float rows, compensated
