@@ -6,10 +6,11 @@ choice): nanoseconds per element for fastact and for ``fastact.reference``,
 the speed-up, and the largest error of the forward value and of the derivative
 against the reference, in ULP of the working dtype.
 
-Timing is the best of ``--repeat`` calls of ``f(x)`` (a fresh output array each
-call, as a user would call it), measured with ``time.perf_counter``. The input
-is drawn uniformly from [-10, 10] with a fixed seed; its last elements are
-replaced by tail values (``TAILS``) where naive formulas lose their digits.
+Timing is the best of ``--repeat`` batches of calls of ``f(x)`` (a fresh output
+array each call, as a user would call it), measured with ``time.perf_counter``.
+The input is drawn uniformly from [-10, 10] with a fixed seed; its last elements
+are replaced by tail values (``fastact._report.TAILS``) where naive formulas lose
+their digits.
 
     python -m fastact                          # 1M float32 elements
     python -m fastact --dtype float64 --only sigmoid gelu --threads 1
@@ -23,56 +24,22 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
-from collections.abc import Callable, Iterator
 
 import numpy as np
 
 import fastact
 from fastact import reference, registry
-from fastact._peers import Case
+from fastact._report import best_time, cpu_model, make_input, markdown_table
 from fastact._ulp import worst
-
-SEED = 20240531
-TAILS = (-90.0, -80.0, -30.0, -17.0, -13.0, -7.5, -1e-6, -0.0, 0.0, 1e-6, 7.5, 13.0, 17.0,
-         25.0, 80.0, 90.0)
-"""Tail values written over the end of the input (each repeated), tested for accuracy."""
-TAIL_FRACTION = 1 / 1000
+from fastact.registry import Case
 
 COLUMNS = ("name", "fastact ns/el", "reference ns/el", "speed-up", "max fwd ULP",
            "max grad ULP")
 
 
-def cases(only: list[str] | None = None) -> Iterator[Case]:
+def cases(only: list[str] | None = None) -> list[Case]:
     """The rows, in registry order: one per activation, one per selector choice."""
-    for record in registry.RECORDS:
-        if only and record.name not in only:
-            continue
-        given = record.example_params()
-        if record.selector:
-            for choice in record.kernels:
-                yield Case(record.name, {**given, record.selector[0]: choice})
-        else:
-            yield Case(record.name, dict(given))
-
-
-def make_input(size: int, dtype: np.dtype) -> np.ndarray:
-    """Uniform [-10, 10] with a fixed seed, its last elements replaced by ``TAILS``."""
-    x = np.random.default_rng(SEED).uniform(-10.0, 10.0, size).astype(dtype)
-    n = min(size, max(len(TAILS), round(size * TAIL_FRACTION)))
-    if n:
-        x[size - n:] = np.resize(np.array(TAILS, dtype), n)
-    return x
-
-
-def best_time(fn: Callable[[], object], repeat: int) -> float:
-    """Shortest of ``repeat`` wall-clock times of ``fn()``, in seconds."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+    return registry.cases([n for n in registry.names() if not only or n in only])
 
 
 def measure(case: Case, x: np.ndarray, repeat: int) -> tuple[str, ...]:
@@ -125,34 +92,6 @@ def _ulp(err: float) -> str:
     return f"{err:.3g}" if err >= 1000 else f"{err:.1f}"
 
 
-def markdown_table(rows: list, columns: tuple | list = COLUMNS) -> str:
-    """An aligned Markdown table: the first column left-aligned, the others right-aligned."""
-    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
-
-    def line(cells) -> str:
-        padded = [c.ljust(w) if i == 0 else c.rjust(w)
-                  for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
-        return "| " + " | ".join(padded) + " |"
-
-    rule = "|" + "|".join(
-        ":" + "-" * (w + 1) if i == 0 else "-" * (w + 1) + ":" for i, w in enumerate(widths)
-    ) + "|"
-    return "\n".join([line(columns), rule, *(line(r) for r in rows)])
-
-
-def cpu_model() -> str:
-    """The CPU model from /proc/cpuinfo, or 'unknown CPU'."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            for row in f:
-                key, _, value = row.partition(":")
-                if key.strip() in ("model name", "Hardware", "Processor", "cpu model"):
-                    return value.strip()
-    except OSError:
-        pass
-    return "unknown CPU"
-
-
 def header(size: int, dtype: np.dtype, repeat: int) -> str:
     """One line: machine, threads, OpenMP, NumPy version and what is measured."""
     openmp = "yes" if fastact.ufuncs.openmp_enabled() else "no"
@@ -201,12 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.threads is not None:
         fastact.set_num_threads(args.threads)
     dtype = np.dtype(args.dtype)
-    x = make_input(args.size, dtype)
+    x = make_input(args.size, dtype, tails=True)
     print(header(args.size, dtype, args.repeat), end="\n\n", flush=True)
     rows = [measure(case, x, args.repeat) for case in cases(args.only)]
     rows += [measure_rowwise(name, x, args.repeat) for name in registry.rowwise_names()
              if not args.only or name in args.only]
-    print(markdown_table(rows))
+    print(markdown_table(rows, COLUMNS))
     if dtype == np.float64:
         print("\nfloat64: the reference computes in long double; near the zeros of silu', "
               "swish', mish' and gelu' its own derivative error grows (see fastact.reference), "

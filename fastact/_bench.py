@@ -34,36 +34,14 @@ import numpy as np
 
 import fastact
 from fastact import _peers, registry
-from fastact.__main__ import cpu_model, markdown_table  # the main job's helpers
 from fastact._config import config as fastact_config
-from fastact._peers import Case
+from fastact._report import best_time, cpu_model, make_input, markdown_table
+from fastact.registry import Case
 
 SIZES = {"1K": 1 << 10, "64K": 1 << 16, "1M": 1 << 20, "16M": 1 << 24}
 ROW_LENGTH = 1024
-SEED = 20240531
 ARRAYS_MOVED = {"forward": 2, "value_and_grad": 3, "backward": 3}
 """Arrays of the input's size each operation reads or writes."""
-
-
-def make_input(size: int, dtype: np.dtype) -> np.ndarray:
-    """Uniform [-10, 10] with a fixed seed."""
-    return np.random.default_rng(SEED).uniform(-10.0, 10.0, size).astype(dtype)
-
-
-def best_time(fn: Callable[[], Any], repeat: int, batch_seconds: float = 2e-3) -> float:
-    """The shortest time per call over ``repeat`` batches; a batch runs ``fn`` enough
-    times to take about ``batch_seconds`` (once, for slow calls)."""
-    start = time.perf_counter()
-    fn()
-    once = time.perf_counter() - start
-    number = max(1, int(batch_seconds / max(once, 1e-9)))
-    best = once
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        best = min(best, (time.perf_counter() - start) / number)
-    return best
 
 
 def copy_bandwidth(nbytes: int, threads: int, repeat: int) -> float:

@@ -60,7 +60,8 @@ import numpy as np
 
 import fastact
 from fastact import _peers, registry
-from fastact._peers import Case
+from fastact._report import cpu_model, markdown_table
+from fastact.registry import Case
 
 OPS = ("forward", "grad", "value_and_grad", "backward", "backward_from_output")
 
@@ -197,18 +198,8 @@ def cases(only: Iterable[str] | None = None) -> list[Case]:
     parameters are each record's ``example_params()``.
     """
     only = list(only or ())
-    names = [r.name for r in registry.RECORDS]
-    names += [a for a in only if a in registry.ALIASES]
-    out = []
-    for name in names:
-        record = registry.get(name)
-        given = record.example_params()
-        if record.selector:
-            found = [Case(name, {**given, record.selector[0]: c}) for c in record.kernels]
-        else:
-            found = [Case(name, dict(given))]
-        out += [c for c in found if not only or name in only or c.key in only]
-    return out
+    names = registry.names() + [a for a in only if a in registry.ALIASES]
+    return [c for c in registry.cases(names) if not only or c.name in only or c.key in only]
 
 
 def known_names() -> list[str]:
@@ -725,7 +716,6 @@ def run(layout: Layout, work: list[tuple[Case, tuple[str, ...]]], jobs: int = 1,
 
 def machine() -> dict[str, Any]:
     """The CPU model, core count, fastact's dispatch level and the versions in use."""
-    from fastact.__main__ import cpu_model
     from fastact._config import config
 
     conf = config()
@@ -833,8 +823,6 @@ def describe_inputs(result: dict[str, Any]) -> str:
 
 def text(result: dict[str, Any]) -> str:
     """The human-readable report: header, table, failures, timing."""
-    from fastact.__main__ import markdown_table
-
     m = result["machine"]
     lines = [f"fastact {m['fastact']} float32 accuracy against its float64 kernels, "
              f"{describe_inputs(result)}; {m['cpu']}, dispatch {m['dispatch']}, "

@@ -20,41 +20,17 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 import fastact
 from fastact import reference, registry
+from fastact.registry import Case
 
 OPS = ("forward", "value_and_grad", "backward")
 
 Runner = Callable[[], Any]
-
-
-@dataclass(frozen=True)
-class Case:
-    """An activation, its keyword arguments, and the label it is reported under."""
-
-    name: str
-    kwargs: dict[str, Any]
-
-    @property
-    def label(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
-        return f"{self.name}({args})" if args else self.name
-
-    @property
-    def key(self) -> str:
-        """The name, with the selector choice for gelu (``gelu-tanh``, ``gelu-none``)."""
-        choice = self.kwargs.get("approximate")
-        return f"{self.name}-{choice}" if choice else self.name
-
-    def params(self) -> dict[str, Any]:
-        """Every parameter of the activation, defaults filled in."""
-        record = registry.get(self.name)
-        return {p.name: self.kwargs.get(p.name, p.default) for p in record.params}
 
 
 TORCH_SAME_AS_DEFAULTS = {"hard_sigmoid": {"slope": 1 / 6}, "hard_swish": {"slope": 1 / 6}}
@@ -64,16 +40,8 @@ hardswish have slope 1/6 built in."""
 
 def cases(only: list[str] | None = None) -> list[Case]:
     """One case per activation in registry order, and one per selector choice (gelu)."""
-    out = []
-    for record in registry.RECORDS:
-        if only and record.name not in only:
-            continue
-        given = {**record.example_params(), **TORCH_SAME_AS_DEFAULTS.get(record.name, {})}
-        if record.selector:
-            out += [Case(record.name, {**given, record.selector[0]: c}) for c in record.kernels]
-        else:
-            out.append(Case(record.name, given))
-    return out
+    names = [n for n in registry.names() if not only or n in only]
+    return registry.cases(names, fixed=TORCH_SAME_AS_DEFAULTS)
 
 
 def optional(module: str) -> Any:

@@ -371,3 +371,58 @@ def kernel_names() -> list[str]:
     for r in RECORDS:
         out.extend(r.kernels.values() if r.kernels else [r.name])
     return out
+
+
+@dataclass(frozen=True)
+class Case:
+    """An activation called with keyword arguments, as the main job, the checker, the
+    benchmarks and the tests iterate over them.
+
+    >>> [c.key for c in cases(["gelu"])]
+    ['gelu-tanh', 'gelu-none']
+    """
+
+    name: str
+    kwargs: dict[str, object]
+
+    @property
+    def label(self) -> str:
+        """The call as written: ``hard_sigmoid(slope=0.2)``, or the bare name."""
+        args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items())
+        return f"{self.name}({args})" if args else self.name
+
+    @property
+    def choice(self) -> str | None:
+        """The selector's value (gelu's ``approximate``), or None."""
+        record = get(self.name)
+        return self.kwargs.get(record.selector[0]) if record.selector else None
+
+    @property
+    def key(self) -> str:
+        """The name, with the selector's choice for gelu (``gelu-tanh``, ``gelu-none``)."""
+        return f"{self.name}-{self.choice}" if self.choice else self.name
+
+    @property
+    def kernel(self) -> str:
+        """The compiled kernel this case runs."""
+        return get(self.name).kernel(self.choice)
+
+    def params(self) -> dict[str, object]:
+        """Every parameter of the activation, defaults filled in."""
+        return {p.name: self.kwargs.get(p.name, p.default) for p in get(self.name).params}
+
+
+def cases(only: list[str] | None = None, extra: dict[str, list[dict]] | None = None,
+          fixed: dict[str, dict] | None = None) -> list[Case]:
+    """Every elementwise activation (or those of ``only``, aliases allowed), in that order:
+    its example parameters, then each set of ``extra[name]``, each with ``fixed[name]`` laid
+    over it, and each once per selector choice (gelu's ``approximate``)."""
+    out = []
+    for name in names() if only is None else only:
+        record = get(name)
+        sets = [record.example_params(), *(extra or {}).get(name, [])]
+        choices = [{record.selector[0]: c} for c in record.kernels] if record.selector else [{}]
+        for params in sets:
+            given = {**params, **(fixed or {}).get(name, {})}
+            out += [Case(name, {**given, **choice}) for choice in choices]
+    return out

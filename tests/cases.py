@@ -31,13 +31,10 @@ EXTRA_PARAMS: dict[str, list[dict]] = {
 def kernel_cases() -> list[tuple[str, str | None, str, dict]]:
     """(activation name, selector choice, kernel name, params) for every kernel and param set."""
     out = []
-    for rec in registry.RECORDS:
-        choices = list(rec.kernels) if rec.kernels else [None]
-        base = rec.example_params()
-        for choice in choices:
-            kernel = rec.kernel(choice)
-            for params in [base, *EXTRA_PARAMS.get(rec.name, [])]:
-                out.append((rec.name, choice, kernel, dict(params)))
+    for case in registry.cases(extra=EXTRA_PARAMS):
+        selector = registry.get(case.name).selector
+        params = {k: v for k, v in case.kwargs.items() if not selector or k != selector[0]}
+        out.append((case.name, case.choice, case.kernel, params))
     return out
 
 

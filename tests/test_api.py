@@ -33,15 +33,10 @@ SENTINEL = 7.25  # a value no call below produces at the positions it must leave
 def _api_cases():
     """(name, keyword arguments) for every activation and alias, every selector choice."""
     out = []
-    for name in ALL_NAMES:
-        rec = registry.get(name)
-        base = registry.get(name).example_params()
-        if rec.selector:
-            for choice in rec.kernels:
-                out.append(pytest.param(name, {**base, rec.selector[0]: choice},
-                                        id=f"{name}[{rec.selector[0]}={choice}]"))
-        else:
-            out.append(pytest.param(name, base, id=name))
+    for case in registry.cases(ALL_NAMES):
+        selector = registry.get(case.name).selector
+        label = f"{case.name}[{selector[0]}={case.choice}]" if selector else case.name
+        out.append(pytest.param(case.name, case.kwargs, id=label))
     return out
 
 

@@ -25,12 +25,11 @@ import sys, numpy as np, fastact
 x = np.concatenate([np.linspace(-40, 40, 8001), [np.inf, -np.inf, np.nan, 0.0, -0.0, 1e-310,
                     -1e-310, 1e300, -1e300, -745.5, -709.0, 709.0]])
 out = {}
-for record in fastact.registry.RECORDS:
-    kwargs = record.example_params()
+for case in fastact.registry.cases():
     for dtype in (np.float16, np.float32, np.float64):
-        y, d = getattr(fastact, record.name).value_and_grad(x.astype(dtype), **kwargs)
-        out[f"{record.name}-{np.dtype(dtype).name}-y"] = y
-        out[f"{record.name}-{np.dtype(dtype).name}-d"] = d
+        y, d = getattr(fastact, case.name).value_and_grad(x.astype(dtype), **case.kwargs)
+        out[f"{case.key}-{np.dtype(dtype).name}-y"] = y
+        out[f"{case.key}-{np.dtype(dtype).name}-d"] = d
 rows = np.linspace(-5, 5, 4096).reshape(4, 1024)
 out["softmax"] = fastact.softmax(rows)
 out["log_softmax"] = fastact.log_softmax(rows)

@@ -46,19 +46,13 @@ SETTINGS = settings(
 
 
 def _cases() -> list[tuple[str, dict]]:
-    """(name, keyword arguments): every activation and alias, selector choice, parameter set."""
-    out = []
-    for name in registry.names(include_aliases=True):
-        rec = registry.get(name)
-        base = rec.alias_of or name
-        sets = [registry.get(name).example_params(), *EXTRA_PARAMS.get(base, [])]
-        if name == "quick_gelu":
-            sets = sets[:1]  # quick_gelu is swish(beta=1.702): its own default only
-        choices = [{rec.selector[0]: c} for c in rec.kernels] if rec.selector else [{}]
-        for params in sets:
-            for choice in choices:
-                out.append((name, {**params, **choice}))
-    return out
+    """(name, keyword arguments): every activation and alias, selector choice, parameter set.
+    An alias takes its activation's extra parameter sets, but quick_gelu (swish with
+    beta = 1.702) only its own default."""
+    names = registry.names(include_aliases=True)
+    extra = {name: EXTRA_PARAMS.get(registry.get(name).alias_of or name, [])
+             for name in names if name != "quick_gelu"}
+    return [(case.name, case.kwargs) for case in registry.cases(names, extra=extra)]
 
 
 CASES = _cases()

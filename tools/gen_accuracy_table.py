@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fastact import _check  # noqa: E402
-from fastact.__main__ import markdown_table  # noqa: E402
+from fastact._report import markdown_table  # noqa: E402
 
 BEGIN, END = "<!-- accuracy:begin -->", "<!-- accuracy:end -->"
 EXHAUSTIVE_BEGIN = "<!-- accuracy-exhaustive:begin -->"

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fastact.__main__ import markdown_table  # noqa: E402
+from fastact._report import markdown_table  # noqa: E402
 
 BEGIN, END = "<!-- speed:begin -->", "<!-- speed:end -->"
 TABLES_BEGIN, TABLES_END = "<!-- speed-tables:begin -->", "<!-- speed-tables:end -->"

@@ -36,15 +36,9 @@ def ns_per_element(name: str, kwargs: dict, x: np.ndarray) -> float:
 def main() -> None:
     fastact.set_num_threads(1)
     x = np.random.default_rng(1).uniform(-10, 10, SIZE).astype(np.float32)
-    for record in registry.RECORDS:
-        kwargs = record.example_params()
-        # kernel name -> keyword arguments selecting it (gelu: one kernel per approximate=)
-        kernels = {record.name: {}}
-        if record.selector:
-            kernels = {k: {record.selector[0]: c} for c, k in record.kernels.items()}
-        for kernel, choice in kernels.items():
-            ns = ns_per_element(record.name, {**kwargs, **choice}, x)
-            print(f"    fa_cost_{kernel} = {max(1, round(ns / COST_UNIT_NS))}, /* {ns:.2f} ns */")
+    for case in registry.cases():  # one per compiled kernel (gelu: one per approximate=)
+        ns = ns_per_element(case.name, case.kwargs, x)
+        print(f"    fa_cost_{case.kernel} = {max(1, round(ns / COST_UNIT_NS))}, /* {ns:.2f} ns */")
 
 if __name__ == "__main__":
     main()
