@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _ufuncs
+from ._arrays import exp_float
 from ._fastcall import PASSED_THROUGH, ForwardCall
 from ._params import Binding, param_dtype, result_dtype, sum_to_shape
 from .registry import Record
@@ -33,7 +34,7 @@ def _as_float(a):
         return np.float16(a)  # as np.exp(True)
     dtype = getattr(a, "dtype", None)
     if isinstance(dtype, np.dtype) and dtype.kind in "biu":
-        return np.asarray(a, dtype=np.result_type(dtype, np.float16))
+        return np.asarray(a, dtype=exp_float(dtype))
     return a
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ._arrays import exp_float, float_result
 from .registry import REQUIRED, Record
 
 
@@ -48,11 +49,7 @@ def result_dtype(name: str, inputs: tuple, params: list) -> np.dtype:
         dt = np.result_type(*operands)
     except TypeError as exc:
         raise TypeError(f"fastact.{name}: unsupported input: {exc}") from None
-    if dt.kind in "biu":
-        dt = np.result_type(dt, np.float16)
-    if dt.kind != "f" or dt.itemsize > 8:
-        raise TypeError(f"fastact.{name}: unsupported dtype {dt} (float16/32/64, ints, bool)")
-    return dt
+    return float_result(name, dt)
 
 
 def as_exp_operand(a: Any) -> Any:
@@ -63,7 +60,7 @@ def as_exp_operand(a: Any) -> Any:
     if isinstance(a, (int, float)):
         return a
     a = np.asarray(a)
-    return a.astype(np.result_type(a.dtype, np.float16)) if a.dtype.kind in "biu" else a
+    return a.astype(exp_float(a.dtype)) if a.dtype.kind in "biu" else a
 
 
 def check_domain(record_name: str, name: str, value: Any, domain: str, why: str = "",

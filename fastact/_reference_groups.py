@@ -11,32 +11,19 @@ from typing import Any
 
 import numpy as np
 
+from ._arrays import check_axis, float_result
+
 
 def _float(name: str, *arrays: Any) -> tuple[list[np.ndarray], np.dtype, type]:
-    out = []
-    for a in arrays:
-        a = np.asarray(a)
-        if a.dtype.kind in "biu":
-            a = a.astype(np.result_type(a.dtype, np.float16))
-        if a.dtype.kind != "f" or a.dtype.itemsize > 8:
-            raise TypeError(f"fastact.{name}: unsupported dtype {a.dtype}")
-        out.append(a)
-    dtype = np.result_type(*out)
+    out = [np.asarray(a) for a in arrays]
+    dtype = float_result(name, *(a.dtype for a in out))
     wp = np.longdouble if dtype == np.float64 else np.float64
     return [a.astype(wp) for a in out], dtype, wp
 
 
-def _axis(name: str, ndim: int, axis: int) -> int:
-    if ndim == 0:
-        raise ValueError(f"fastact.{name}: needs an array with at least one dimension")
-    if not -ndim <= axis < ndim:
-        raise np.exceptions.AxisError(f"fastact.{name}: axis {axis} is out of bounds")
-    return axis % ndim
-
-
 def _groups(x: np.ndarray, pieces: Any, axis: int) -> tuple[np.ndarray, int]:
     """x with ``axis`` last, split into (groups, pieces), after checking pieces."""
-    axis = _axis("maxout", x.ndim, axis)
+    axis = check_axis("maxout", axis, x.ndim)
     n = x.shape[axis]
     if (not isinstance(pieces, (int, np.integer)) or isinstance(pieces, bool) or pieces < 1
             or n % pieces):
@@ -100,7 +87,7 @@ def glu(x: Any, axis: int = -1) -> np.ndarray:
     [1.0]
     """
     (x,), dtype, _ = _float("glu", x)
-    a, b = (h.astype(np.longdouble) for h in _halves(x, _axis("glu", x.ndim, axis)))
+    a, b = (h.astype(np.longdouble) for h in _halves(x, check_axis("glu", axis, x.ndim)))
     return _times(a, _sigmoid(b)).astype(dtype)
 
 
@@ -114,7 +101,7 @@ def _times(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def glu_backward(grad_out: Any, x: Any, axis: int = -1) -> np.ndarray:
     """(g sigmoid(b), g a sigmoid(b)(1 - sigmoid(b))), joined along ``axis``."""
     (g, x), dtype, _ = _float("glu", grad_out, x)
-    axis = _axis("glu", x.ndim, axis)
+    axis = check_axis("glu", axis, x.ndim)
     a, b = (h.astype(np.longdouble) for h in _halves(x, axis))
     g = g.astype(np.longdouble)
     s, c = _sigmoid(b), _sigmoid(-b)
@@ -134,7 +121,7 @@ def sparsemax(x: Any, axis: int = -1) -> np.ndarray:
     [0.0, 1.0, 0.0]
     """
     (x,), dtype, wp = _float("sparsemax", x)
-    axis = _axis("sparsemax", x.ndim, axis)
+    axis = check_axis("sparsemax", axis, x.ndim)
     if x.shape[axis] == 0:
         return x.astype(dtype)
     z = np.moveaxis(x, axis, -1)
@@ -158,7 +145,7 @@ def sparsemax(x: Any, axis: int = -1) -> np.ndarray:
 def sparsemax_backward(grad_out: Any, y: Any, axis: int = -1) -> np.ndarray:
     """grad_out minus its mean over the support {y > 0}, 0 off it (NaN if y has a NaN)."""
     (g, y), dtype, _ = _float("sparsemax", grad_out, y)
-    axis = _axis("sparsemax", y.ndim, axis)
+    axis = check_axis("sparsemax", axis, y.ndim)
     support = y > 0
     count = np.sum(support, axis=axis, keepdims=True)
     with np.errstate(all="ignore"):

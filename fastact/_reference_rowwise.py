@@ -43,6 +43,8 @@ from typing import Any
 
 import numpy as np
 
+from ._arrays import check_axis, float_result
+
 __all__ = [
     "log_softmax",
     "log_softmax_backward",
@@ -59,17 +61,6 @@ LD = np.longdouble
 # ---- arguments -------------------------------------------------------------------------
 
 
-def _float_dtype(name: str, *arrays: np.ndarray) -> np.dtype:
-    """The result dtype: ints and bools promote like np.exp; only float16/32/64 are accepted."""
-    kinds = []
-    for a in arrays:
-        if a.dtype.kind not in "biuf" or a.dtype.itemsize > 8:
-            raise TypeError(f"fastact.{name}: unsupported dtype {a.dtype} "
-                            "(float16/32/64, ints, bool)")
-        kinds.append(np.result_type(a.dtype, np.float16) if a.dtype.kind in "biu" else a.dtype)
-    return np.result_type(*kinds)
-
-
 def _as_array(name: str, a: Any) -> np.ndarray:
     try:
         return np.asarray(a)
@@ -79,15 +70,7 @@ def _as_array(name: str, a: Any) -> np.ndarray:
 
 def _row_axis(name: str, axis: Any, ndim: int) -> int:
     """``axis`` as a negative index (it stays valid when a mask or grad adds leading dims)."""
-    if ndim == 0:
-        raise ValueError(f"fastact.{name}: needs at least one dimension (the row axis); "
-                         "got a 0-d input")
-    if not isinstance(axis, (int, np.integer)) or isinstance(axis, (bool, np.bool_)):
-        raise TypeError(f"fastact.{name}: axis must be an int, got {axis!r}")
-    if not -ndim <= axis < ndim:
-        raise np.exceptions.AxisError(
-            f"fastact.{name}: axis {axis} is out of bounds for an array of dimension {ndim}")
-    return int(axis) - ndim if axis >= 0 else int(axis)
+    return check_axis(name, axis, ndim) - ndim
 
 
 def _mask(name: str, where: Any, shape: tuple[int, ...]) -> np.ndarray:
@@ -169,7 +152,7 @@ def _rows(z: np.ndarray, m: np.ndarray, log: bool) -> dict[str, np.ndarray]:
 
 def _forward(name: str, x: Any, axis: Any, where: Any, log: bool, negate: bool) -> np.ndarray:
     x = _as_array(name, x)
-    dtype = _float_dtype(name, x)
+    dtype = float_result(name, x.dtype)
     ax = _row_axis(name, axis, x.ndim)
     m = np.moveaxis(_mask(name, where, x.shape), ax, -1)
     wp = _working(dtype)
@@ -251,7 +234,7 @@ def softmin(x: Any, axis: int = -1, where: Any = None) -> np.ndarray:
 
 def _backward(name: str, grad_out: Any, y: Any, axis: Any, where: Any, rule) -> np.ndarray:
     g, y = _as_array(name, grad_out), _as_array(name, y)
-    dtype = _float_dtype(name, g, y)
+    dtype = float_result(name, g.dtype, y.dtype)
     ax = _row_axis(name, axis, y.ndim)
     mask = _mask(name, where, y.shape)
     try:
@@ -362,7 +345,7 @@ def softmax_jacobian(x: Any, axis: int = -1) -> np.ndarray:
     """
     name = "softmax.jacobian"
     x = _as_array(name, x)
-    dtype = _float_dtype(name, x)
+    dtype = float_result(name, x.dtype)
     ax = _row_axis(name, axis, x.ndim)
     wp = _working(dtype)
     z = _rows_last(x, dtype, wp, ax)

@@ -16,6 +16,7 @@ from numpy.typing import ArrayLike
 
 from . import _ufuncs
 from ._api import _as_float, _call, names_binding_errors
+from ._arrays import check_axis
 from .registry import RowRecord
 
 _TRUE = b"\x01"
@@ -82,16 +83,7 @@ class RowActivation:
 
     def _axis(self, x: Any, axis: Any) -> int:
         """``axis`` checked against x's dimensions, as a non-negative int."""
-        ndim = np.ndim(x)
-        if ndim == 0:
-            raise ValueError(f"fastact.{self.name}: needs an array with at least one dimension")
-        if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
-            raise TypeError(f"fastact.{self.name}: axis must be an int, got {axis!r}")
-        if not -ndim <= axis < ndim:
-            raise np.exceptions.AxisError(
-                f"fastact.{self.name}: axis {axis} is out of bounds for an array of "
-                f"dimension {ndim}")
-        return int(axis) % ndim
+        return check_axis(self.name, axis, np.ndim(x))
 
     def _core(self, x: Any, axis: Any, where: Any) -> tuple[list, np.ndarray]:
         """The ``axes=`` argument and the mask broadcast to x's shape (a view, no copy)."""

@@ -1,0 +1,48 @@
+"""The dtype and axis rules every part of fastact applies to its inputs, written once.
+
+Integers and bools compute in the float type ``np.exp`` gives them (int8 in float16,
+int32 in float64); only float16, float32 and float64 results exist. A row axis is an int
+within the array's dimensions.
+
+>>> exp_float(np.dtype(np.int8)), exp_float(np.dtype(np.float32))
+(dtype('float16'), dtype('float32'))
+>>> check_axis("softmax", -1, 2)
+1
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+SUPPORTED = "float16/32/64, ints, bool"
+
+
+def exp_float(dtype: np.dtype) -> np.dtype:
+    """The dtype an array of ``dtype`` computes in: ints and bools as in ``np.exp``."""
+    return np.result_type(dtype, np.float16) if dtype.kind in "biu" else dtype
+
+
+def float_result(name: str, *dtypes: np.dtype) -> np.dtype:
+    """The result dtype of inputs of ``dtypes`` (each promoted by ``exp_float``); a
+    TypeError naming ``fastact.<name>`` for any other kind or a float wider than 64 bits."""
+    for dtype in dtypes:
+        if dtype.kind not in "biuf" or dtype.itemsize > 8:
+            raise TypeError(f"fastact.{name}: unsupported dtype {dtype} ({SUPPORTED})")
+    return np.result_type(*(exp_float(d) for d in dtypes))
+
+
+def check_axis(name: str, axis: Any, ndim: int) -> int:
+    """``axis`` as a non-negative index into ``ndim`` dimensions, or the error that names
+    ``fastact.<name>`` and what is wrong (a 0-d array, an axis that is no int, or one out
+    of bounds)."""
+    if ndim == 0:
+        raise ValueError(f"fastact.{name}: needs an array with at least one dimension (the "
+                         "row axis); got a 0-d input")
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, (bool, np.bool_)):
+        raise TypeError(f"fastact.{name}: axis must be an int, got {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(
+            f"fastact.{name}: axis {axis} is out of bounds for an array of dimension {ndim}")
+    return int(axis) % ndim
