@@ -42,6 +42,14 @@ BASE_FLAGS = ["-O2", "-std=c99", "-ffp-contract=off", "-fno-math-errno"]
 # paths that store separately, and GCC 12 then vectorizes no value_and_grad
 # loop at all. No debug info: it would be most of the library's size (a -g in
 # CFLAGS keeps it: wants_debug_info).
+# Warnings that catch real bugs, on fastact's own C at every level, and as errors where
+# C would otherwise guess (an undeclared function, a pointer or int of the wrong type, a
+# missing return). The Cython modules get the errors and -Wall -Wextra (NumPy's headers
+# trip -Wstrict-prototypes). FASTACT_WERROR=1 (CI) makes every warning in csrc an error.
+BUG_ERRORS = ["-Werror=implicit-function-declaration", "-Werror=incompatible-pointer-types",
+              "-Werror=int-conversion", "-Werror=return-type"]
+C_WARNINGS = ["-Wall", "-Wextra", "-Wstrict-prototypes", "-Wvla", "-Wundef", "-Wpointer-arith",
+              "-Wwrite-strings", "-Wformat=2", "-Wimplicit-fallthrough"]
 ELEMENTWISE_FLAGS = ["-O3", "-fno-trapping-math", "--param=max-tree-if-conversion-phi-args=32",
                      "-fno-thread-jumps", "-g0"]
 KERNEL_SOURCES = {
@@ -182,6 +190,10 @@ class BuildExt(build_ext):
             src: [f for f in extra if accepts_flags(cc, [f]) and not (debug and f == "-g0")]
             for src, extra in KERNEL_SOURCES.items()
         }
+        checks = [f for f in BUG_ERRORS if accepts_flags(cc, [f])]
+        warnings = [f for f in C_WARNINGS if accepts_flags(cc, [f])]
+        if os.environ.get("FASTACT_WERROR") == "1":
+            warnings.append("-Werror")
         config = {
             "compiler": " ".join(cc),
             "openmp": found is not None,
@@ -192,7 +204,7 @@ class BuildExt(build_ext):
         for ext in self.extensions:
             if ext.name != "fastact._ufuncs":  # fastact._fastcall: no kernels
                 continue
-            ext.extra_compile_args = BASE_FLAGS + cflags
+            ext.extra_compile_args = BASE_FLAGS + cflags + checks + ["-Wall", "-Wextra"]
             ext.extra_link_args = lflags
             quoted = '"{}"'.format(repr(config).replace('"', "'"))
             ext.define_macros.append(("FASTACT_BUILD_CONFIG", quoted))
@@ -200,7 +212,7 @@ class BuildExt(build_ext):
             with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
                 jobs = [
                     pool.submit(self.compile_level, ext, name, src,
-                                BASE_FLAGS + cflags + extra + flags)
+                                BASE_FLAGS + cflags + checks + warnings + extra + flags)
                     for name, flags in levels
                     for src, extra in kernel_flags.items()
                 ]

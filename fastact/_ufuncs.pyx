@@ -154,6 +154,8 @@ def _register(level):
     for k in range(count):
         if levels[k].name.decode() == level:
             break
+    else:  # _choose_level chose a compiled level: not reached
+        raise RuntimeError(f"fastact: no compiled level named {level!r}")
     table = {}
     for i in range(levels[k].n_ufuncs):
         table[levels[k].ufuncs[i].name.decode()] = _make_ufunc(&levels[k].ufuncs[i])
