@@ -63,6 +63,9 @@ class Record:
     ordered_params: tuple[str, str] | None = None  # (low, high): low <= high required
     param_grad: bool = False
     alias_of: str | None = None
+    derivative_roots: dict[str | None, float] = field(default_factory=dict)
+    """Selector choice (None for the only kernel) -> the double nearest the interior root
+    of f' (in t = beta x where there is a beta), where f' cancels."""
 
     @property
     def has_from_output(self) -> bool:
@@ -158,17 +161,20 @@ RECORDS: tuple[Record, ...] = (
        "Smooth, non-monotone; weights inputs by their probability under a normal.",
        "More expensive than ReLU; two variants (tanh, erf) that differ slightly.",
        "Transformers (BERT, GPT, ViT).",
-       kernels={"tanh": "gelu_tanh", "none": "gelu_erf"}, selector=("approximate", "tanh")),
+       kernels={"tanh": "gelu_tanh", "none": "gelu_erf"}, selector=("approximate", "tanh"),
+       derivative_roots={"tanh": -0.7524614220710163, "none": -0.7517915246935645}),
     _r("silu", [], r"x \sigma(x)", r"\sigma(x)(1 + x(1 - \sigma(x)))", r"[-0.28, \infty)", [],
        None,
        "Smooth, non-monotone, unbounded above: often beats ReLU in deep networks.",
        "Costs an exponential per element; slower than ReLU.",
-       "Image classification, detection, segmentation, embeddings (EfficientNet, YOLO)."),
+       "Image classification, detection, segmentation, embeddings (EfficientNet, YOLO).",
+       derivative_roots={None: -1.2784645427610737}),
     _r("swish", [Param("beta", 1.0)], r"x \sigma(\beta x)",
        r"\sigma(\beta x)(1 + \beta x (1 - \sigma(\beta x)))", r"\mathbb{R}", [], None,
        "Interpolates between linear (beta = 0) and ReLU (beta -> inf); smooth.",
        "Costs an exponential per element.",
-       "Vision models; image captioning and generative models."),
+       "Vision models; image captioning and generative models.",
+       derivative_roots={None: -1.2784645427610737}),
     _r("softplus", [Param("beta", 1.0, "nonzero")], r"\frac{1}{\beta} \log(1 + e^{\beta x})",
        r"\sigma(\beta x)", r"(0, \infty) \text{ for } \beta > 0", [], r"1 - e^{-\beta y}",
        "A smooth ReLU with strictly positive output and derivative.",
@@ -179,7 +185,8 @@ RECORDS: tuple[Record, ...] = (
        r"[-0.31, \infty)", [], None,
        "Smooth, non-monotone, self-regularizing; strong results in detection.",
        "The most expensive of the common activations.",
-       "Object detection backbones (YOLOv4)."),
+       "Object detection backbones (YOLOv4).",
+       derivative_roots={None: -1.1924312145154952}),
     _r("hard_sigmoid", [Param("slope", 0.2), Param("offset", 0.5)],
        r"\operatorname{clip}(a x + b, 0, 1)", r"a \text{ where } 0 < a x + b < 1 \text{ else } 0",
        r"[0, 1]", [("a x + b = 0 or 1", "f' = 0 at the clip points")],
@@ -363,6 +370,12 @@ def names(include_aliases: bool = False) -> list[str]:
 def rowwise_names() -> list[str]:
     """Row-wise activation names (softmax and relatives)."""
     return [r.name for r in ROWWISE]
+
+
+def derivative_roots() -> dict[str, float]:
+    """Kernel name -> the double nearest the interior root of its f' (in t = beta x for
+    swish): where f' cancels, and the tests look hardest."""
+    return {r.kernel(choice): root for r in RECORDS for choice, root in r.derivative_roots.items()}
 
 
 def kernel_names() -> list[str]:

@@ -43,6 +43,8 @@ import mpmath
 import numpy as np
 from mpmath import mp, mpf
 
+from fastact import registry
+
 __all__ = ["DPS", "TAIL_POINTS", "sample_points", "truth", "truth_from_output_grad"]
 
 DPS = 60
@@ -521,11 +523,11 @@ _EXP_TAILS = _floats("""
     -36 -37 -80 -708 -709.78 -710 -745 -745.2 -750 -800 25 36 40 80 709.78 710 745 750 800
 """)
 
-# interior roots of f' (the doubles nearest to the mathematical roots)
-_ROOT_SILU = -1.2784645427610737
-_ROOT_GELU_TANH = -0.7524614220710163
-_ROOT_GELU_ERF = -0.7517915246935645
-_ROOT_MISH = -1.1924312145154952
+# interior roots of f' (the doubles nearest to the mathematical roots; test_registry.py
+# checks them against mpmath)
+_ROOTS = registry.derivative_roots()
+_ROOT_SILU, _ROOT_MISH = _ROOTS["silu"], _ROOTS["mish"]
+_ROOT_GELU_TANH, _ROOT_GELU_ERF = _ROOTS["gelu_tanh"], _ROOTS["gelu_erf"]
 
 _GELU = _floats("-3 -5 -7.5 -13 -20 -26 -27 -37 -38.5 -40 -1e-10 1e-10 3 5 10")
 _SILU = [*_EXP_TAILS, *_floats("-90 -20 20 -1.2785"), *_around(_ROOT_SILU, k=3)]

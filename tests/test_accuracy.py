@@ -20,16 +20,13 @@ from inputs import dense_grid, special_values
 from ulp import DERIVATIVE_ULP, FORWARD_ULP, worst
 
 import fastact
-from fastact import reference
+from fastact import reference, registry
 
 CASES = kernel_cases()
 DTYPE_IDS = [np.dtype(d).name for d in FLOAT_DTYPES]
 
-# Interior roots of f' (in terms of t = beta x for swish), from mpmath.
-DERIVATIVE_ROOTS = {
-    "silu": -1.2784645427610738, "swish": -1.2784645427610738, "mish": -1.1924312145154952,
-    "gelu_tanh": -0.7524614220710163, "gelu_erf": -0.7517915246935645,
-}
+# Interior roots of f' (in terms of t = beta x for swish), per kernel.
+DERIVATIVE_ROOTS = registry.derivative_roots()
 NEAR_ROOT = 0.1
 
 

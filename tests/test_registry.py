@@ -90,3 +90,17 @@ def test_readme_table_and_stubs_are_generated_from_the_registry():
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_docs.py"), "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("kernel", sorted(registry.derivative_roots()))
+def test_derivative_roots_are_the_nearest_doubles(kernel):
+    """Each recorded root of f' is the double nearest the true root (mpmath): f' is
+    smaller there than at either neighbour, and changes sign across it."""
+    import mp_truth
+
+    root = registry.derivative_roots()[kernel]
+    below, above = np.nextafter(root, -np.inf), np.nextafter(root, np.inf)
+    d = {x: mp_truth.truth(kernel, x, {})[1] for x in (below, root, above)}
+    assert d[below] * d[above] < 0, f"{kernel}: f' keeps its sign across {root!r}"
+    assert abs(d[root]) < min(abs(d[below]), abs(d[above])), \
+        f"{kernel}: {root!r} is not the double nearest the root of f'"
