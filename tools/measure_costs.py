@@ -1,4 +1,5 @@
-"""Measure what one element of each activation costs, for csrc/fa_costs.h.
+"""Measure what one element of each activation costs, for the registry's ``cost_ns``
+(from which tools/gen_docs.py writes csrc/fa_costs.h).
 
 The OpenMP policy (csrc/fa_parallel.c) runs a loop on several threads when
 n * cost exceeds FA_PARALLEL_MIN_WORK; cost is in units of COST_UNIT_NS
@@ -6,7 +7,7 @@ nanoseconds per element, measured here on one thread: the float32
 value_and_grad loop on 64K contiguous elements (in cache), at the best
 dispatch level of the machine it runs on.
 
-    python tools/measure_costs.py            # prints the enum body for fa_costs.h
+    python tools/measure_costs.py    # prints each kernel's ns, for the records' cost_ns
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import numpy as np
 import fastact
 from fastact import registry
 
-COST_UNIT_NS = 0.25
 SIZE = 1 << 16
 
 
@@ -38,7 +38,8 @@ def main() -> None:
     x = np.random.default_rng(1).uniform(-10, 10, SIZE).astype(np.float32)
     for case in registry.cases():  # one per compiled kernel (gelu: one per approximate=)
         ns = ns_per_element(case.name, case.kwargs, x)
-        print(f"    fa_cost_{case.kernel} = {max(1, round(ns / COST_UNIT_NS))}, /* {ns:.2f} ns */")
+        units = max(1, round(ns / registry.COST_UNIT_NS))
+        print(f"{case.name}: cost_ns[{case.choice!r}] = {ns:.2f}  ({units} units, {case.kernel})")
 
 if __name__ == "__main__":
     main()
