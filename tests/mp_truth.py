@@ -338,37 +338,43 @@ def _sparse_sigmoid(x: mpf, p: Mapping[str, mpf]) -> Pair:
     return (x + 1) / 2, _HALF
 
 
-# name -> (function, {parameter: default, or None if the parameter is required})
-_FUNCTIONS: dict[str, tuple[Callable[[mpf, Mapping[str, mpf]], Pair], dict[str, float | None]]] = {
-    "linear": (_linear, {"slope": 1.0}),
-    "step": (_step, {}),
-    "sigmoid": (_sigmoid, {}),
-    "tanh": (_tanh, {}),
-    "relu": (_relu, {}),
-    "leaky_relu": (_leaky_relu, {"alpha": 0.01}),
-    "prelu": (_leaky_relu, {"alpha": None}),
-    "elu": (_elu, {"alpha": 1.0}),
-    "selu": (_selu, {}),
-    "celu": (_celu, {"alpha": 1.0}),
-    "gelu_tanh": (_gelu_tanh, {}),
-    "gelu_erf": (_gelu_erf, {}),
-    "silu": (_silu, {}),
-    "swish": (_swish, {"beta": 1.0}),
-    "softplus": (_softplus, {"beta": 1.0}),
-    "mish": (_mish, {}),
-    "hard_sigmoid": (_hard_sigmoid, {"slope": 0.2, "offset": 0.5}),
-    "hard_swish": (_hard_swish, {"slope": 0.2, "offset": 0.5}),
-    "hard_tanh": (_hard_tanh, {"min_val": -1.0, "max_val": 1.0}),
-    "relu6": (_relu6, {}),
-    "softsign": (_softsign, {}),
-    "log_sigmoid": (_log_sigmoid, {}),
-    "tanhshrink": (_tanhshrink, {}),
-    "softshrink": (_softshrink, {"lambd": 0.5}),
-    "hardshrink": (_hardshrink, {"lambd": 0.5}),
-    "threshold": (_threshold, {"threshold": None, "value": None}),
-    "squareplus": (_squareplus, {"b": 4.0}),
-    "sparse_plus": (_sparse_plus, {}),
-    "sparse_sigmoid": (_sparse_sigmoid, {}),
+# kernel name -> its function (f and f' at mpf precision)
+_FUNCTIONS: dict[str, Callable[[mpf, Mapping[str, mpf]], Pair]] = {
+    "linear": _linear,
+    "step": _step,
+    "sigmoid": _sigmoid,
+    "tanh": _tanh,
+    "relu": _relu,
+    "leaky_relu": _leaky_relu,
+    "prelu": _leaky_relu,
+    "elu": _elu,
+    "selu": _selu,
+    "celu": _celu,
+    "gelu_tanh": _gelu_tanh,
+    "gelu_erf": _gelu_erf,
+    "silu": _silu,
+    "swish": _swish,
+    "softplus": _softplus,
+    "mish": _mish,
+    "hard_sigmoid": _hard_sigmoid,
+    "hard_swish": _hard_swish,
+    "hard_tanh": _hard_tanh,
+    "relu6": _relu6,
+    "softsign": _softsign,
+    "log_sigmoid": _log_sigmoid,
+    "tanhshrink": _tanhshrink,
+    "softshrink": _softshrink,
+    "hardshrink": _hardshrink,
+    "threshold": _threshold,
+    "squareplus": _squareplus,
+    "sparse_plus": _sparse_plus,
+    "sparse_sigmoid": _sparse_sigmoid,
+}
+
+# kernel name -> {parameter: default, or None if it is required}, from the registry
+_DEFAULTS: dict[str, dict[str, float | None]] = {
+    rec.kernel(choice): {p.name: p.default for p in rec.params}
+    for rec in registry.RECORDS for choice in (rec.kernels or [None])
 }
 
 
@@ -378,7 +384,7 @@ def _resolve_params(name: str, params: Mapping[str, float]) -> dict[str, mpf]:
     Raises KeyError for an unknown ``name`` or a missing required parameter,
     ValueError for a parameter ``name`` does not have.
     """
-    defaults = _FUNCTIONS[name][1]
+    defaults = _DEFAULTS[name]
     unknown = set(params) - set(defaults)
     if unknown:
         raise ValueError(f"{name}: unknown parameter(s) {sorted(unknown)}")
@@ -399,7 +405,7 @@ def truth(name: str, x: float, params: dict) -> tuple[mpmath.mpf, mpmath.mpf]:
     gives the limits.  The results have ``DPS`` digits, of which at least 30
     (in practice about DPS) are correct.
     """
-    func = _FUNCTIONS[name][0]
+    func = _FUNCTIONS[name]
     with mp.workdps(DPS):
         p = _resolve_params(name, params)
         xm = mpf(float(x))
