@@ -117,6 +117,20 @@ FA_INLINE fa_real fa_act_relu_from_output(fa_real y, const fa_real *p)
     return y > 0.0 ? 1.0 : 0.0;
 }
 
+/* max(0, x)^2 (squared ReLU): x^2 rounded once (inf where it overflows), f' = 2x
+ * exactly; from the output, f' = 2 sqrt(y). */
+FA_INLINE fa_real fa_act_relu_squared(fa_real x, const fa_real *p, fa_real *d, int *rare)
+{
+    (void)p, (void)rare;
+    *d = x > 0.0 ? 2.0 * x : 0.0;
+    return x > 0.0 ? x * x : 0.0;
+}
+FA_INLINE fa_real fa_act_relu_squared_from_output(fa_real y, const fa_real *p)
+{
+    (void)p;
+    return y > 0.0 ? 2.0 * fa_sqrt(y) : 0.0;
+}
+
 /* p = {alpha}; leaky_relu'(0) = alpha. */
 FA_INLINE fa_real fa_act_leaky_relu(fa_real x, const fa_real *p, fa_real *d, int *rare)
 {

@@ -23,6 +23,7 @@ enum {
     fa_cost_sigmoid = 3, /* 0.63 ns */
     fa_cost_tanh = 4, /* 0.99 ns */
     fa_cost_relu = 1, /* 0.24 ns */
+    fa_cost_relu_squared = 1, /* 0.19 ns */
     fa_cost_leaky_relu = 1, /* 0.21 ns */
     fa_cost_prelu = 1, /* 0.23 ns */
     fa_cost_elu = 3, /* 0.78 ns */

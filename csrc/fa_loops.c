@@ -111,11 +111,13 @@
 #define FA_PARAMS(MODE, T, FIRST, NP) FA_PARAMS_##MODE(T, FIRST, NP)
 
 /* g f': in the float build, where f' has tails (fa_activations.def) and is
- * below float's normal range, g f' is formed in double by the double build's
- * definition (fa_backward_in_double_*) and rounded once: a subnormal f'
- * (tanh'(-50)) or one that underflowed to 0 (sigmoid'(-110)) times a large g
- * would otherwise multiply its rounding error, or return 0 for a product that
- * is a normal number. The unchecked first pass flags such an element in
+ * below float's normal range, or where f' overflowed float (relu_squared's 2x),
+ * g f' is formed in double by the double build's definition
+ * (fa_backward_in_double_*) and rounded once: a subnormal f' (tanh'(-50)) or
+ * one that underflowed to 0 (sigmoid'(-110)) times a large g would otherwise
+ * multiply its rounding error, or return 0 for a product that is a normal
+ * number, and an infinite f' times a small g inf for a finite one (an infinite
+ * product makes the first pass compute its block again, checked). The unchecked first pass flags such an element in
  * `below` (fa_below_normal, an integer OR: a compare turned into a mask, or
  * an integer minimum of |f'|, stopped GCC 12 vectorizing the pass), and the
  * block's passes take it as a rare branch: it alone is computed again
@@ -132,7 +134,7 @@ static inline fa_uint fa_below_normal(fa_real d)
     return ((fa_bits(d) << 1) - (fa_bits(FA_REAL_MIN) << 1)) & ~(~(fa_uint)0 >> 1);
 }
 #define FA_TIMES_GRAD(NAME, OP, g, x, d, p, CHECKED)                                               \
-    ((CHECKED) ? (fa_tails_##NAME && fabs(d) < FA_REAL_MIN                                         \
+    ((CHECKED) ? ((fa_tails_##NAME && fabs(d) < FA_REAL_MIN) || fabs(d) > FA_REAL_MAX            \
                       ? (fa_real)FA_LEVELED(fa_##OP##_in_double_##NAME)(g, x, p)                   \
                       : (g) * (d))                                                                 \
                : (below |= fa_tails_##NAME ? fa_below_normal(d) : 0, (g) * (d)))

@@ -25,6 +25,7 @@ step: ActivationFromOutput
 sigmoid: ActivationFromOutput
 tanh: ActivationFromOutput
 relu: ActivationFromOutput
+relu_squared: ActivationFromOutput
 leaky_relu: ActivationFromOutput
 prelu: ActivationWithParamGrad
 elu: ActivationFromOutput

@@ -182,6 +182,11 @@ def _relu(x, wp):
     return np.where(x > 0, x, 0), np.where(x > 0, wp(1), wp(0))
 
 
+def _relu_squared(x, wp):
+    positive = np.where(x > 0, x, 0)
+    return positive * positive, 2 * positive
+
+
 def _leaky_relu(x, alpha, wp):
     return np.where(x > 0, x, _times(x, alpha)), np.where(x > 0, wp(1), alpha)
 
@@ -345,7 +350,8 @@ def _sparse_sigmoid(x, wp):
 
 _FORMULAS = {
     "linear": _linear, "step": _step, "sigmoid": _sigmoid, "tanh": _tanh, "relu": _relu,
-    "leaky_relu": _leaky_relu, "prelu": _leaky_relu, "elu": _elu, "selu": _selu,
+    "relu_squared": _relu_squared, "leaky_relu": _leaky_relu, "prelu": _leaky_relu,
+    "elu": _elu, "selu": _selu,
     "celu": _celu, "gelu_tanh": _gelu_tanh, "gelu_erf": _gelu_erf, "silu": _silu,
     "swish": _swish, "softplus": _softplus_act, "mish": _mish,
     "hard_sigmoid": _hard_sigmoid, "hard_swish": _hard_swish, "hard_tanh": _hard_tanh,
@@ -369,6 +375,7 @@ _FROM_OUTPUT = {
     "sigmoid": lambda y, wp: y * (1 - y),
     "tanh": lambda y, wp: (1 - y) * (1 + y),
     "relu": lambda y, wp: _one_if(y > 0, wp),
+    "relu_squared": lambda y, wp: np.where(y > 0, 2 * np.sqrt(np.maximum(y, 0)), 0),
     "leaky_relu": lambda y, alpha, wp: np.where(y > 0, wp(1), alpha),
     "elu": lambda y, alpha, wp: np.where(y > 0, wp(1), y + alpha),
     "selu": lambda y, wp: np.where(y > 0, _const(wp, _SELU_SCALE),

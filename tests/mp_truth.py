@@ -138,6 +138,10 @@ def _relu(x: mpf, p: Mapping[str, mpf]) -> Pair:
     return (x, _ONE) if x > 0 else (_ZERO, _ZERO)
 
 
+def _relu_squared(x: mpf, p: Mapping[str, mpf]) -> Pair:
+    return (x * x, 2 * x) if x > 0 else (_ZERO, _ZERO)
+
+
 def _leaky_relu(x: mpf, p: Mapping[str, mpf]) -> Pair:
     alpha = p["alpha"]
     return (x, _ONE) if x > 0 else (_mul(alpha, x), alpha)
@@ -345,6 +349,7 @@ _FUNCTIONS: dict[str, Callable[[mpf, Mapping[str, mpf]], Pair]] = {
     "sigmoid": _sigmoid,
     "tanh": _tanh,
     "relu": _relu,
+    "relu_squared": _relu_squared,
     "leaky_relu": _leaky_relu,
     "prelu": _leaky_relu,
     "elu": _elu,
@@ -451,6 +456,10 @@ def _grad_softsign(y: mpf, p: Mapping[str, mpf]) -> mpf:
     return (1 - abs(y)) ** 2
 
 
+def _grad_relu_squared(y: mpf, p: Mapping[str, mpf]) -> mpf:
+    return 2 * mpmath.sqrt(y) if y > 0 else _ZERO
+
+
 def _grad_squareplus(y: mpf, p: Mapping[str, mpf]) -> mpf:
     return y * y / (y * y + p["b"] / 4)
 
@@ -471,6 +480,7 @@ _FROM_OUTPUT: dict[str, Callable[[mpf, Mapping[str, mpf]], mpf]] = {
     "celu": _grad_celu,
     "softsign": _grad_softsign,
     "squareplus": _grad_squareplus,
+    "relu_squared": _grad_relu_squared,
     "sparse_plus": _grad_sparse_plus,
 }
 
@@ -548,6 +558,9 @@ _SPECIFIC: dict[str, list[float]] = {
     "sigmoid": _EXP_TAILS + _floats("0.5"),
     "tanh": _floats("-17 19 20 -20 22 1e-8 -1e-8 1e-5 0.55 0.625 0.5493061443340549"),
     "relu": _around(0.0),
+    # where x^2 overflows float32 and float64
+    "relu_squared": _around(0.0) + _floats("1.8446743e19 1.8446744e19 1.3407807929942596e154 "
+                                           "1.3407807929942597e154"),
     "leaky_relu": _around(0.0) + _floats("-745"),
     "prelu": _around(0.0) + _floats("-745"),
     "elu": _ELU,
