@@ -46,3 +46,30 @@ def check_axis(name: str, axis: Any, ndim: int) -> int:
         raise np.exceptions.AxisError(
             f"fastact.{name}: axis {axis} is out of bounds for an array of dimension {ndim}")
     return int(axis) % ndim
+
+
+def halves(name: str, x: np.ndarray, axis: Any) -> tuple[np.ndarray, np.ndarray, int]:
+    """The two halves of ``x`` along ``axis`` (views) and the axis, non-negative; a
+    ValueError naming ``fastact.<name>`` where that length is odd."""
+    axis = check_axis(name, axis, x.ndim)
+    n = x.shape[axis]
+    if n % 2:
+        raise ValueError(f"fastact.{name}: the length along axis {axis} must be even, got {n}")
+    first, second = [slice(None)] * x.ndim, [slice(None)] * x.ndim
+    first[axis], second[axis] = slice(0, n // 2), slice(n // 2, n)
+    return x[tuple(first)], x[tuple(second)], axis
+
+
+def groups(name: str, x: np.ndarray, pieces: Any, axis: Any) -> tuple[np.ndarray, int]:
+    """``x`` with ``axis`` moved last and split into (groups, pieces), a view, and the axis,
+    non-negative; a ValueError naming ``fastact.<name>`` for pieces that are not a positive
+    int dividing the axis' length."""
+    axis = check_axis(name, axis, x.ndim)
+    if not isinstance(pieces, (int, np.integer)) or isinstance(pieces, bool) or pieces < 1:
+        raise ValueError(f"fastact.{name}: pieces must be a positive int, got {pieces!r}")
+    n = x.shape[axis]
+    if n % pieces:
+        raise ValueError(f"fastact.{name}: the length along axis {axis} ({n}) is not a "
+                         f"multiple of pieces={pieces}")
+    moved = np.moveaxis(x, axis, -1)
+    return moved.reshape(*moved.shape[:-1], n // pieces, int(pieces)), axis

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ._arrays import check_axis, float_result
+from ._arrays import check_axis, float_result, groups, halves
 
 
 def _float(name: str, *arrays: Any) -> tuple[list[np.ndarray], np.dtype, type]:
@@ -21,18 +21,6 @@ def _float(name: str, *arrays: Any) -> tuple[list[np.ndarray], np.dtype, type]:
     return [a.astype(wp) for a in out], dtype, wp
 
 
-def _groups(x: np.ndarray, pieces: Any, axis: int) -> tuple[np.ndarray, int]:
-    """x with ``axis`` last, split into (groups, pieces), after checking pieces."""
-    axis = check_axis("maxout", axis, x.ndim)
-    n = x.shape[axis]
-    if (not isinstance(pieces, (int, np.integer)) or isinstance(pieces, bool) or pieces < 1
-            or n % pieces):
-        raise ValueError(f"fastact.maxout: pieces={pieces!r} must be a positive int dividing "
-                         f"the axis length {n}")
-    moved = np.moveaxis(x, axis, -1)
-    return moved.reshape(*moved.shape[:-1], n // pieces, pieces), axis
-
-
 def maxout(x: Any, pieces: int, axis: int = -1) -> np.ndarray:
     """max over consecutive groups of ``pieces`` along ``axis``; NaN if a group has one.
 
@@ -40,35 +28,28 @@ def maxout(x: Any, pieces: int, axis: int = -1) -> np.ndarray:
     2.0
     """
     (x,), dtype, _ = _float("maxout", x)
-    groups, axis = _groups(x, pieces, axis)
-    if groups.size == 0:
-        return np.moveaxis(np.empty(groups.shape[:-1], dtype), -1, axis)
+    grouped, axis = groups("maxout", x, pieces, axis)
+    if grouped.size == 0:
+        return np.moveaxis(np.empty(grouped.shape[:-1], dtype), -1, axis)
     with np.errstate(invalid="ignore"):
-        y = np.max(groups, axis=-1)  # np.max propagates NaN
+        y = np.max(grouped, axis=-1)  # np.max propagates NaN
     return np.moveaxis(y, -1, axis).astype(dtype)
 
 
 def maxout_backward(grad_out: Any, x: Any, pieces: int, axis: int = -1) -> np.ndarray:
     """grad_out routed to the first arg-max of each group (np.argmax: the first NaN)."""
     (g, x), dtype, _ = _float("maxout", grad_out, x)
-    groups, axis = _groups(x, pieces, axis)
+    grouped, axis = groups("maxout", x, pieces, axis)
     n = x.shape[axis]
-    if groups.size == 0:
+    if grouped.size == 0:
         return np.zeros(x.shape, dtype)
-    arg = np.argmax(groups, axis=-1)
+    arg = np.argmax(grouped, axis=-1)
     onehot = np.arange(pieces) == arg[..., None]
     out_shape = list(x.shape)
     out_shape[axis] = n // pieces
     g = np.moveaxis(np.broadcast_to(g, out_shape), axis, -1)
     gx = np.where(onehot, g[..., None], 0)
     return np.moveaxis(gx.reshape(*gx.shape[:-2], n), -1, axis).astype(dtype)
-
-
-def _halves(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
-    n = x.shape[axis]
-    if n % 2:
-        raise ValueError(f"fastact.glu: the length along axis {axis} must be even, got {n}")
-    return np.split(x, 2, axis=axis)
 
 
 def _sigmoid(b: np.ndarray) -> np.ndarray:
@@ -87,7 +68,8 @@ def glu(x: Any, axis: int = -1) -> np.ndarray:
     [1.0]
     """
     (x,), dtype, _ = _float("glu", x)
-    a, b = (h.astype(np.longdouble) for h in _halves(x, check_axis("glu", axis, x.ndim)))
+    a, b, _ = halves("glu", x, axis)
+    a, b = a.astype(np.longdouble), b.astype(np.longdouble)
     return _times(a, _sigmoid(b)).astype(dtype)
 
 
@@ -101,8 +83,8 @@ def _times(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def glu_backward(grad_out: Any, x: Any, axis: int = -1) -> np.ndarray:
     """(g sigmoid(b), g a sigmoid(b)(1 - sigmoid(b))), joined along ``axis``."""
     (g, x), dtype, _ = _float("glu", grad_out, x)
-    axis = check_axis("glu", axis, x.ndim)
-    a, b = (h.astype(np.longdouble) for h in _halves(x, axis))
+    a, b, axis = halves("glu", x, axis)
+    a, b = a.astype(np.longdouble), b.astype(np.longdouble)
     g = g.astype(np.longdouble)
     s, c = _sigmoid(b), _sigmoid(-b)
     with np.errstate(all="ignore"):

@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike
 
 from . import _ufuncs
 from ._api import _as_float, _call, names_binding_errors
-from ._arrays import check_axis
+from ._arrays import check_axis, groups, halves
 from .registry import RowRecord
 
 _TRUE = b"\x01"
@@ -173,17 +173,9 @@ class SparsemaxActivation(RowActivation):
 class GluActivation(RowActivation):
     """glu: the first half of x along ``axis`` gated by the sigmoid of the second."""
 
-    def _halves(self, x: Any, axis: int) -> tuple[np.ndarray, np.ndarray, int]:
-        x = np.asarray(x)
-        axis = self._axis(x, axis)
-        n = x.shape[axis]
-        if n % 2:
-            raise ValueError(f"fastact.{self.name}: the length along axis {axis} must be "
-                             f"even, got {n}")
-        cut = [slice(None)] * x.ndim
-        first, second = list(cut), list(cut)
-        first[axis], second[axis] = slice(0, n // 2), slice(n // 2, n)
-        return x[tuple(first)], x[tuple(second)], axis
+    def _halves(self, x: Any, axis: Any) -> tuple[np.ndarray, np.ndarray, int]:
+        """The halves (a, b) of x along ``axis``, views, and the axis."""
+        return halves(self.name, np.asarray(x), axis)
 
     def __call__(self, x: ArrayLike, axis: int = -1, out: np.ndarray | None = None) -> np.ndarray:
         """a * sigmoid(b) for the halves (a, b) of x along ``axis`` (views, no copies).
@@ -236,17 +228,7 @@ class MaxoutActivation(RowActivation):
 
     def _groups(self, x: Any, pieces: Any, axis: Any) -> tuple[np.ndarray, int]:
         """x with ``axis`` moved last and split into (groups, pieces): a view."""
-        x = np.asarray(x)
-        axis = self._axis(x, axis)
-        if not isinstance(pieces, (int, np.integer)) or isinstance(pieces, bool) or pieces < 1:
-            raise ValueError(f"fastact.{self.name}: pieces must be a positive int, "
-                             f"got {pieces!r}")
-        n = x.shape[axis]
-        if n % pieces:
-            raise ValueError(f"fastact.{self.name}: the length along axis {axis} ({n}) is "
-                             f"not a multiple of pieces={pieces}")
-        moved = np.moveaxis(x, axis, -1)
-        return moved.reshape(*moved.shape[:-1], n // pieces, int(pieces)), axis
+        return groups(self.name, np.asarray(x), pieces, axis)
 
     def __call__(self, x: ArrayLike, pieces: int, axis: int = -1,
                  out: np.ndarray | None = None) -> np.ndarray:
