@@ -32,6 +32,15 @@ from setuptools.command.build_ext import build_ext
 # every build rounds identically. -fno-math-errno: libm calls have no side
 # effects, so unused results can be dropped.
 BASE_FLAGS = ["-O2", "-std=c99", "-ffp-contract=off", "-fno-math-errno"]
+# Warnings that catch real bugs: C_WARNINGS on the kernel sources at every level, and
+# BUG_ERRORS, as errors, everywhere (an undeclared function, a pointer or int of the wrong
+# type, a missing return: where C would otherwise guess). The module's own sources (Cython's
+# C, fa_dispatch.c, fa_parallel.c) get -Wall -Wextra besides: NumPy's headers trip
+# -Wstrict-prototypes. FASTACT_WERROR=1 (CI) makes every warning in the kernels an error.
+BUG_ERRORS = ["-Werror=implicit-function-declaration", "-Werror=incompatible-pointer-types",
+              "-Werror=int-conversion", "-Werror=return-type"]
+C_WARNINGS = ["-Wall", "-Wextra", "-Wstrict-prototypes", "-Wvla", "-Wundef", "-Wpointer-arith",
+              "-Wwrite-strings", "-Wformat=2", "-Wimplicit-fallthrough"]
 # -O3 for the vectorizer; -fno-trapping-math lets it turn the kernels'
 # branches into selects that compute both sides. Values are unchanged
 # (NaNs are honoured, nothing is reassociated); only the hardware FP
@@ -42,14 +51,6 @@ BASE_FLAGS = ["-O2", "-std=c99", "-ffp-contract=off", "-fno-math-errno"]
 # paths that store separately, and GCC 12 then vectorizes no value_and_grad
 # loop at all. No debug info: it would be most of the library's size (a -g in
 # CFLAGS keeps it: wants_debug_info).
-# Warnings that catch real bugs, on fastact's own C at every level, and as errors where
-# C would otherwise guess (an undeclared function, a pointer or int of the wrong type, a
-# missing return). The Cython modules get the errors and -Wall -Wextra (NumPy's headers
-# trip -Wstrict-prototypes). FASTACT_WERROR=1 (CI) makes every warning in csrc an error.
-BUG_ERRORS = ["-Werror=implicit-function-declaration", "-Werror=incompatible-pointer-types",
-              "-Werror=int-conversion", "-Werror=return-type"]
-C_WARNINGS = ["-Wall", "-Wextra", "-Wstrict-prototypes", "-Wvla", "-Wundef", "-Wpointer-arith",
-              "-Wwrite-strings", "-Wformat=2", "-Wimplicit-fallthrough"]
 ELEMENTWISE_FLAGS = ["-O3", "-fno-trapping-math", "--param=max-tree-if-conversion-phi-args=32",
                      "-fno-thread-jumps", "-g0"]
 KERNEL_SOURCES = {

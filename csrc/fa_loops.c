@@ -117,7 +117,8 @@
  * one that underflowed to 0 (sigmoid'(-110)) times a large g would otherwise
  * multiply its rounding error, or return 0 for a product that is a normal
  * number, and an infinite f' times a small g inf for a finite one (an infinite
- * product makes the first pass compute its block again, checked). The unchecked first pass flags such an element in
+ * product makes the first pass compute its block again, checked). The
+ * unchecked first pass flags a below-normal f' in
  * `below` (fa_below_normal, an integer OR: a compare turned into a mask, or
  * an integer minimum of |f'|, stopped GCC 12 vectorizing the pass), and the
  * block's passes take it as a rare branch: it alone is computed again
@@ -586,6 +587,15 @@ static inline int fa_reads_ahead(char *const *args, const ptrdiff_t *steps, int 
 FA_LOOPS(glu, 0, gate)
 FA_LOOPS(glu, 0, gate_backward)
 
+/* The arrays of a row piece: row `row` of each argument (outer steps first in
+ * `geometry`, then the inner ones), from entry `column` on. */
+static inline void fa_row_piece(char **piece, char *const *args, const ptrdiff_t *geometry,
+                                int nargs, ptrdiff_t row, ptrdiff_t column)
+{
+    for (int k = 0; k < nargs; k++)
+        piece[k] = args[k] + row * geometry[k] + column * geometry[nargs + k];
+}
+
 /* Contiguous rows (not streamed, not in place) in one function: the
  * parameters hoisted and the layout checked once, the rows' first passes
  * inline, where a call per row piece cost about as much as a short row's
@@ -600,8 +610,7 @@ FA_LOOPS(glu, 0, gate_backward)
         fa_int any = 0;                                                                            \
         for (ptrdiff_t r = 0; r < (rows); r++) {                                                   \
             char *piece[nargs];                                                                    \
-            for (int k = 0; k < nargs; k++)                                                        \
-                piece[k] = call_args[k] + ((first_row) + r) * geometry[k];                         \
+            fa_row_piece(piece, call_args, geometry, nargs, (first_row) + r, 0);                   \
             char *const *restrict args = piece;                                                    \
             fa_int *restrict flags = taken + r * (n);                                              \
             for (ptrdiff_t i = 0; i < (n); i++) {                                                  \
@@ -616,8 +625,7 @@ FA_LOOPS(glu, 0, gate_backward)
             any |= taken[i];                                                                       \
         for (ptrdiff_t r = 0; any && r < (rows); r++) {                                            \
             char *piece[nargs];                                                                    \
-            for (int k = 0; k < nargs; k++)                                                        \
-                piece[k] = call_args[k] + ((first_row) + r) * geometry[k];                         \
+            fa_row_piece(piece, call_args, geometry, nargs, (first_row) + r, 0);                   \
             char *const *restrict args = piece;                                                    \
             for (ptrdiff_t at = 0; at < (n); at++)                                                 \
                 if (taken[r * (n) + at])                                                           \
@@ -646,8 +654,7 @@ FA_LOOPS(glu, 0, gate_backward)
             }                                                                                      \
             stop = end - at < n - column ? end : at + (n - column);                                \
             char *piece[nargs];                                                                    \
-            for (int k = 0; k < nargs; k++)                                                        \
-                piece[k] = call_args[k] + row * geometry[k] + column * FA_SIZE_##T;                \
+            fa_row_piece(piece, call_args, geometry, nargs, row, column);                          \
             char *const *restrict args = piece; /* FA_BLOCK_PASSES's arrays: this row */        \
             for (ptrdiff_t block = 0, len = stop - at; block < len; block += FA_BLOCK) {           \
                 const ptrdiff_t block_end = len - block > FA_BLOCK ? block + FA_BLOCK : len;       \
@@ -692,8 +699,7 @@ FA_LOOPS(glu, 0, gate_backward)
             const ptrdiff_t row = at / n, column = at - row * n;                                   \
             stop = end - at < n - column ? end : at + (n - column);                                \
             char *piece[nargs];                                                                    \
-            for (int k = 0; k < nargs; k++)                                                        \
-                piece[k] = args[k] + row * geometry[k] + column * inner[k];                        \
+            fa_row_piece(piece, args, geometry, nargs, row, column);                               \
             overflow |= FA_ROWS_PIECE_##T(NAME, OP, piece, inner, stop - at, stream, contiguous);   \
         }                                                                                          \
         return overflow;                                                                           \

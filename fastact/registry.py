@@ -64,14 +64,14 @@ class Record:
     param_grad: bool = False
     alias_of: str | None = None
     derivative_roots: dict[str | None, float] = field(default_factory=dict)
+    """Selector choice (None for the only kernel) -> the double nearest the interior root
+    of f' (in t = beta x where there is a beta), where f' cancels."""
     cost_ns: dict[str | None, float] = field(default_factory=dict)
     """Selector choice (None for the only kernel) -> one element's float32 value_and_grad
     on one thread, in ns (tools/measure_costs.py): the threading policy's cost."""
     tails: bool = False
     """Whether f' tends to 0 without reaching it (exponential or algebraic tails): where it
     falls below float's normal range the float32 and float16 backward form g f' in double."""
-    """Selector choice (None for the only kernel) -> the double nearest the interior root
-    of f' (in t = beta x where there is a beta), where f' cancels."""
 
     @property
     def has_from_output(self) -> bool:
@@ -86,6 +86,11 @@ class Record:
     def example_params(self) -> dict[str, float]:
         """Example values for the required parameters (the others have defaults)."""
         return {p.name: p.example for p in self.params if p.default is REQUIRED}
+
+    @property
+    def choices(self) -> tuple[str | None, ...]:
+        """The selector's values, one per compiled kernel; (None,) for the only kernel."""
+        return tuple(self.kernels) or (None,)
 
     def kernel(self, choice: str | None = None) -> str:
         """Name of the compiled kernel for the selector's value (or the only one)."""
@@ -185,7 +190,7 @@ RECORDS: tuple[Record, ...] = (
        "Transformers (BERT, GPT, ViT).",
        kernels={"tanh": "gelu_tanh", "none": "gelu_erf"}, selector=("approximate", "tanh"),
        derivative_roots={"tanh": -0.7524614220710163, "none": -0.7517915246935645},
-       cost_ns={'tanh': 2.99, 'none': 3.43}, tails=True),
+       cost_ns={"tanh": 2.99, "none": 3.43}, tails=True),
     _r("silu", [], r"x \sigma(x)", r"\sigma(x)(1 + x(1 - \sigma(x)))", r"[-0.28, \infty)", [],
        None,
        "Smooth, non-monotone, unbounded above: often beats ReLU in deep networks.",
@@ -374,6 +379,9 @@ ROWWISE: tuple[RowRecord, ...] = (
 )
 """Row-wise activations (softmax and relatives), in documentation order."""
 
+COST_UNIT_NS = 0.25
+"""The threading policy's unit of cost: a quarter nanosecond per element on one thread."""
+
 ROW_LOOP_COSTS: dict[str, tuple[int, str]] = {
     "softmax": (3, "softmax & co. and their backward: 0.3-1.4 ns (masked: 0.4-1.4 ns)"),
     "maxout": (2, "0.36 ns, backward 0.54 (64K float32, 2 pieces)"),
@@ -384,9 +392,6 @@ ROW_LOOP_COSTS: dict[str, tuple[int, str]] = {
 """The row-wise loops' costs per input element, in the unit of ``COST_UNIT_NS``, with how
 they were measured (``python -m fastact --threads 1``; glu per output element, its gate's
 backward on 64K float32 elements; maxout on 64K float32 elements)."""
-
-COST_UNIT_NS = 0.25
-"""The threading policy's unit of cost: a quarter nanosecond per element on one thread."""
 
 ALIASES: dict[str, tuple[str, dict[str, float]]] = {
     "logistic": ("sigmoid", {}),
@@ -434,10 +439,7 @@ def derivative_roots() -> dict[str, float]:
 
 def kernel_names() -> list[str]:
     """Every compiled elementwise kernel name (gelu has two)."""
-    out = []
-    for r in RECORDS:
-        out.extend(r.kernels.values() if r.kernels else [r.name])
-    return out
+    return [r.kernel(choice) for r in RECORDS for choice in r.choices]
 
 
 @dataclass(frozen=True)

@@ -379,7 +379,7 @@ _FUNCTIONS: dict[str, Callable[[mpf, Mapping[str, mpf]], Pair]] = {
 # kernel name -> {parameter: default, or None if it is required}, from the registry
 _DEFAULTS: dict[str, dict[str, float | None]] = {
     rec.kernel(choice): {p.name: p.default for p in rec.params}
-    for rec in registry.RECORDS for choice in (rec.kernels or [None])
+    for rec in registry.RECORDS for choice in rec.choices
 }
 
 

@@ -820,7 +820,7 @@ def _expected_ufuncs() -> dict[str, tuple[int, int]]:
     out = {}
     for rec in registry.RECORDS:
         np_ = len(rec.params)
-        for kernel in (rec.kernels.values() if rec.kernels else [rec.name]):
+        for kernel in map(rec.kernel, rec.choices):
             out[kernel] = (1 + np_, 1)
             out[kernel + "_grad"] = (1 + np_, 1)
             out[kernel + "_value_and_grad"] = (1 + np_, 2)
@@ -842,7 +842,7 @@ def _expected_params() -> dict[str, int]:
     """The number of parameters of each elementwise ufunc."""
     counts = {}
     for rec in registry.RECORDS:
-        for kernel in (rec.kernels.values() if rec.kernels else [rec.name]):
+        for kernel in map(rec.kernel, rec.choices):
             for suffix in ("", "_grad", "_value_and_grad", "_backward", "_backward_from_output"):
                 counts[kernel + suffix] = len(rec.params)
     return counts

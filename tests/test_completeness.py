@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HEADER = (ROOT / "csrc" / "fa_activations.h").read_text()
 DEFINED = set(re.findall(r"^FA_INLINE fa_real (fa_act_\w+)\(", HEADER, flags=re.MULTILINE))
 KERNELS = [(rec, choice, rec.kernel(choice)) for rec in registry.RECORDS
-           for choice in (rec.kernels or [None])]
+           for choice in rec.choices]
 FORMULAS = reference._FORMULAS
 FROM_OUTPUT = reference._FROM_OUTPUT
 
@@ -52,7 +52,7 @@ def _missing(rec: registry.Record, kernel: str) -> list[str]:
     for field in ("formula", "derivative", "output_range", "advantages", "drawbacks", "uses"):
         if not getattr(rec, field):
             found.append(f"fastact/registry.py: the record has no {field}")
-    choices = set(rec.kernels) if rec.kernels else {None}
+    choices = set(rec.choices)
     if set(rec.cost_ns) != choices:
         found.append(f"fastact/registry.py: cost_ns has {sorted(map(str, rec.cost_ns))}, want "
                      f"one per kernel {sorted(map(str, choices))} (tools/measure_costs.py)")

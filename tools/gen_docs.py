@@ -97,7 +97,7 @@ DEF_HEADER = """/*
 def activations_def() -> str:
     lines = []
     for rec in registry.RECORDS:
-        for kernel in (rec.kernels.values() if rec.kernels else [rec.name]):
+        for kernel in map(rec.kernel, rec.choices):
             flags = (len(rec.params), rec.has_from_output, rec.param_grad, rec.tails)
             lines.append(f"FA_ACTIVATION({kernel}, {', '.join(str(int(f)) for f in flags)})")
     return DEF_HEADER + "\n".join(lines) + "\n"
