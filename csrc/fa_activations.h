@@ -790,4 +790,51 @@ FA_INLINE fa_real fa_gate_glu_backward(fa_real g, fa_real a, fa_real b, fa_real 
     return g * s;
 }
 
+/* ---- the gated family: a f(b) ------------------------------------------
+ *
+ * swiglu, geglu and reglu (fa_gates.def): a f(b) and its backward
+ * (g, a, b) -> (g f(b), g a f'(b)), f the activation fa_act_KERNEL, in the
+ * loops of glu. Where f(b), f'(b) or a f'(b) is not a normal number (nor 0)
+ * (or f's value underflowed to 0), the product would lose digits the result
+ * has (a = 1e30 times a subnormal silu(b)) or overflow where the result does
+ * not; such an element is
+ * computed by fa_gate_tail_NAME and fa_gate_backward_tail_NAME (fa_loops.c:
+ * the double build's, for float too). At b = -inf the gate is closed:
+ * a f(b) = 0 for an infinite a too, as for glu. */
+#define FA_TINY(v) ((fabs(v) < FA_REAL_MIN) & ((v) != 0.0))
+/* Whether a 0 from the gate's kernel (f(b) or f'(b)) is an underflow, not an exact 0. */
+#define FA_GATE_UNDERFLOW_silu(v, b) (((v) == 0.0) & ((b) != 0.0))
+#define FA_GATE_UNDERFLOW_gelu_erf(v, b) (((v) == 0.0) & ((b) != 0.0))
+#define FA_GATE_UNDERFLOW_relu(v, b) 0
+#define FA_GENERIC_GATE(NAME, KERNEL)                                                              \
+    double FA_LEVELED(fa_gate_tail_##NAME)(double a, double b);                                    \
+    double FA_LEVELED(fa_gate_backward_tail_##NAME)(double g, double a, double b, double *gb);     \
+    FA_INLINE fa_real fa_gate_##NAME(fa_real a, fa_real b, int *rare)                              \
+    {                                                                                              \
+        fa_real d, v = fa_act_##KERNEL(b, (const fa_real *)0, &d, rare);                           \
+        (void)d;                                                                                   \
+        if (FA_TINY(v) | FA_GATE_UNDERFLOW_##KERNEL(v, b) | (b == -INFINITY))                     \
+            return FA_RARE(rare, (fa_real)FA_LEVELED(fa_gate_tail_##NAME)(a, b));                  \
+        return a * v;                                                                              \
+    }                                                                                              \
+    FA_INLINE fa_real fa_gate_##NAME##_backward(fa_real g, fa_real a, fa_real b, fa_real *gb,      \
+                                                int *rare)                                         \
+    {                                                                                              \
+        fa_real d, v = fa_act_##KERNEL(b, (const fa_real *)0, &d, rare);                           \
+        fa_real ad = a * d;                                                                        \
+        int lost = ((fabs(ad) < FA_REAL_MIN) | (fabs(ad) > FA_REAL_MAX)) & (d != 0.0) &           \
+                   (a != 0.0) & fa_isfinite(a);                                                    \
+        int underflow = FA_GATE_UNDERFLOW_##KERNEL(v, b) | FA_GATE_UNDERFLOW_##KERNEL(d, b);      \
+        if (FA_TINY(v) | FA_TINY(d) | underflow | lost) {                                          \
+            double tail_gb, ga = FA_LEVELED(fa_gate_backward_tail_##NAME)(g, a, b, &tail_gb);      \
+            *gb = FA_RARE(rare, (fa_real)tail_gb);                                                 \
+            return FA_RARE(rare, (fa_real)ga);                                                     \
+        }                                                                                          \
+        *gb = g * ad;                                                                              \
+        return g * v;                                                                              \
+    }
+#define FA_GATE(NAME, KERNEL, GENERIC) FA_IF(GENERIC, FA_GENERIC_GATE(NAME, KERNEL))
+#include "fa_gates.def"
+#undef FA_GATE
+
 #endif /* FA_ACTIVATIONS_H */

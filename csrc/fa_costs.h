@@ -52,6 +52,9 @@ enum {
     fa_cost_maxout = 2, /* 0.36 ns, backward 0.54 (64K float32, 2 pieces) */
     fa_cost_maxout_general = 15, /* float16, over 64 pieces, runs with a NaN */
     fa_cost_glu = 3, /* 0.83 ns */
+    fa_cost_swiglu = 3,
+    fa_cost_geglu = 5,
+    fa_cost_reglu = 1,
     fa_cost_sparsemax = 52,
 };
 

@@ -17,23 +17,18 @@
  * float32 loop and rounded once on store (FA_HALF_RANGE). Any strides;
  * OpenMP splits long loops statically.
  *
- * glu's gate, elementwise over the halves (a, b) of x (registered as
- * gufuncs by fa_rowwise.c, which reshapes nothing: the halves are views):
- *   glu_gate                   (a, b)              -> a sigmoid(b)
- *   glu_gate_backward          (g, a, b)           -> g sigmoid(b), g a sigmoid'(b)
+ * The gated family (fa_gates.def: glu, swiglu, ...), elementwise over the
+ * halves (a, b) of x (registered as gufuncs by fa_rowwise.c, which reshapes
+ * nothing: the halves are views), f the gate's activation:
+ *   NAME_gate                  (a, b)              -> a f(b)
+ *   NAME_gate_backward         (g, a, b)           -> g f(b), g a f'(b)
+ * and the same along a core axis (NAME_gate_rows, NAME_gate_backward_rows).
  */
 #include "fa_activations.h"
 #include "fa_costs.h"
 #include "fa_loop_util.h"
 #include "fa_loops.h"
 #include "fa_vec.h"
-
-#define FA_IF_0(...)
-#define FA_IF_1(...) __VA_ARGS__
-#define FA_UNLESS_0(...) __VA_ARGS__
-#define FA_UNLESS_1(...)
-#define FA_IF(flag, ...) FA_IF_##flag(__VA_ARGS__)
-#define FA_UNLESS(flag, ...) FA_UNLESS_##flag(__VA_ARGS__)
 
 /* ---- element bodies: i is the element index --------------------------- */
 
@@ -201,7 +196,7 @@ static inline fa_uint fa_below_normal(fa_real d)
     fa_real gd = FA_TIMES_GRAD(NAME, backward_from_output, g, FA_ARG(CHECKED, y), d, p, CHECKED);  \
     FA_NOTE_1(CHECKED, y, FA_OUT(MODE, T, 2, NP, 2 + (NP), FA_RESULT(CHECKED, y, gd)))
 
-/* glu's gate (fa_activations.h): b plays x, a (and g) are arrays like it. */
+/* A gate (fa_activations.h): b plays x, a (and g) are arrays like it. */
 #define FA_BODY_gate(NAME, NP, T, MODE, RARE, CHECKED)                                             \
     FA_PARAMS(MODE, T, 2, NP)                                                                      \
     (void)p; /* none */                                                                            \
@@ -584,8 +579,9 @@ static inline int fa_reads_ahead(char *const *args, const ptrdiff_t *steps, int 
     FA_IF(FROM_OUTPUT, FA_LOOPS(NAME, NP, backward_from_output))
 #include "fa_activations.def"
 #undef FA_ACTIVATION
-FA_LOOPS(glu, 0, gate)
-FA_LOOPS(glu, 0, gate_backward)
+#define FA_GATE(NAME, KERNEL, GENERIC) FA_LOOPS(NAME, 0, gate) FA_LOOPS(NAME, 0, gate_backward)
+#include "fa_gates.def"
+#undef FA_GATE
 
 /* The arrays of a row piece: row `row` of each argument (outer steps first in
  * `geometry`, then the inner ones), from entry `column` on. */
@@ -673,7 +669,7 @@ static inline void fa_row_piece(char **piece, char *const *args, const ptrdiff_t
 #define FA_ROWS_CONTIGUOUS_CALL_d(NAME, OP, when) FA_ROWS_CONTIGUOUS_CALL(NAME, OP, d, when)
 #define FA_ROWS_CONTIGUOUS_CALL_e(NAME, OP, when)
 
-/* glu along a core axis (gufuncs "(n),(n)->(n)" and "(n),(n),(n)->(n),(n)"):
+/* The gates along a core axis (gufuncs "(n),(n)->(n)" and "(n),(n),(n)->(n),(n)"):
  * the rows of a 2-D call run as one elementwise call over outer * n
  * elements, split among threads as a whole, each share taken a row piece at
  * a time through the range functions above; NumPy would otherwise copy
@@ -771,18 +767,22 @@ static int fa_rows_overlap(char *const *args, const ptrdiff_t *steps, int nargs,
 }
 
 #ifdef FA_REAL_FLOAT
-FA_ROWS_RANGE(glu, gate, e)
-FA_ROWS_RANGE(glu, gate, f)
-FA_ROWS_RANGE(glu, gate_backward, e)
-FA_ROWS_RANGE(glu, gate_backward, f)
+#define FA_GATE(NAME, KERNEL, GENERIC)                                                             \
+    FA_ROWS_RANGE(NAME, gate, e)                                                                   \
+    FA_ROWS_RANGE(NAME, gate, f)                                                                   \
+    FA_ROWS_RANGE(NAME, gate_backward, e)                                                          \
+    FA_ROWS_RANGE(NAME, gate_backward, f)
 #else
-FA_LOOP_SIGNATURE(glu, gate_rows, e);
-FA_LOOP_SIGNATURE(glu, gate_rows, f);
-FA_LOOP_SIGNATURE(glu, gate_backward_rows, e);
-FA_LOOP_SIGNATURE(glu, gate_backward_rows, f);
-FA_ROWS_RANGE(glu, gate, d)
-FA_ROWS_RANGE(glu, gate_backward, d)
+#define FA_GATE(NAME, KERNEL, GENERIC)                                                             \
+    FA_LOOP_SIGNATURE(NAME, gate_rows, e);                                                         \
+    FA_LOOP_SIGNATURE(NAME, gate_rows, f);                                                         \
+    FA_LOOP_SIGNATURE(NAME, gate_backward_rows, e);                                                \
+    FA_LOOP_SIGNATURE(NAME, gate_backward_rows, f);                                                \
+    FA_ROWS_RANGE(NAME, gate, d)                                                                   \
+    FA_ROWS_RANGE(NAME, gate_backward, d)
 #endif
+#include "fa_gates.def"
+#undef FA_GATE
 
 #ifndef FA_REAL_FLOAT
 /* g f'(x) and g f'(y) from the output, in double, for the float build's
@@ -845,6 +845,90 @@ double FA_LEVELED(fa_glu_backward_tail)(double g, double a, double b, double *gb
                                                                          : g * (a * slope);
     return b < FA_DEEP_TAIL ? fa_scale_by_exp(g, b) : g * s;
 }
+
+/* The gated family's elements that fa_gate_NAME sends here (fa_activations.h),
+ * for every dtype: the products in long double (64 bits, and an exponent range
+ * that holds g a f'(b) for any doubles), f(b) and f'(b) from the double
+ * kernel, or where that kernel's f(b) is subnormal in double
+ * (fa_gate_factors_KERNEL) in long double: in the deep tail as a factor times
+ * an exponential, and for a tiny |b| (below 2^-60, subnormal b among them) from
+ * the first terms of the series at 0, which are then exact to long double. */
+
+/* silu below -700: sigmoid(b) = e^b (1 + e^b below 2^-1000 is 1), so
+ * silu(b) = b e^b and silu'(b) = e^b (1 + b (1 - e^b)) = (1 + b) e^b. At 0:
+ * silu(b) = b (1/2 + b/4 - ...), silu'(b) = 1/2 + b/2 - .... */
+static int fa_gate_factors_silu(double b, long double *v, long double *d)
+{
+    if (fabs(b) < 0x1p-60) {
+        *v = b * (0.5L + 0.25L * b);
+        *d = 0.5L + 0.5L * b;
+        return 1;
+    }
+    if (!(b < FA_DEEP_TAIL) || isinf(b))
+        return 0;
+    long double e = expl(b);
+    *v = b * e;
+    *d = (1.0L + b) * e;
+    return 1;
+}
+
+/* gelu below FA_GELU_ERF_DEEP: b Phi(b) = -phi(b) S and gelu'(b) =
+ * phi(b) (b - S/b) with the series S of fa_gelu_erf_series, phi(b) =
+ * e^(-b^2/2) / sqrt(2 pi) with b^2 as a double-double (its low part to first
+ * order). Below -200, phi(b) is 0 in long double too. At 0:
+ * gelu(b) = b (1/2 + b/sqrt(2 pi) - ...), gelu'(b) = 1/2 + 2b/sqrt(2 pi) - .... */
+static int fa_gate_factors_gelu_erf(double b, long double *v, long double *d)
+{
+    const long double inv_sqrt_2pi = 0.398942280401432677939946059934381868L;
+    if (fabs(b) < 0x1p-60) {
+        *v = b * (0.5L + inv_sqrt_2pi * b);
+        *d = 0.5L + 2.0L * inv_sqrt_2pi * b;
+        return 1;
+    }
+    if (!(b < FA_GELU_ERF_DEEP) || isinf(b))
+        return 0;
+    double bc = fmax(b, -200.0), series = fa_gelu_erf_series(bc);
+    fa_dd square = fa_two_prod(bc, bc);
+    long double phi = expl(-0.5L * square.hi) * (1.0L - 0.5L * square.lo) * inv_sqrt_2pi;
+    *v = -phi * series;
+    *d = phi * (bc - series / bc);
+    return 1;
+}
+
+/* relu's values are exact: the kernel's serve. */
+static int fa_gate_factors_relu(double b, long double *v, long double *d)
+{
+    (void)b, (void)v, (void)d;
+    return 0;
+}
+
+/* f(b) and f'(b) in long double: fa_gate_factors_KERNEL's, or the double kernel's. */
+#define FA_GATE_FACTORS(KERNEL, b, v, d)                                                           \
+    if (!fa_gate_factors_##KERNEL(b, &v, &d)) {                                                       \
+        double kernel_d, kernel_v = fa_act_##KERNEL(b, (const double *)0, &kernel_d, (int *)0);    \
+        v = kernel_v, d = kernel_d;                                                                \
+    }
+
+/* At b = -inf, a f(b) is a signed 0 (f(-inf) = +-0) for an infinite a too. */
+#define FA_GATE_TAILS(NAME, KERNEL)                                                                \
+    double FA_LEVELED(fa_gate_tail_##NAME)(double a, double b)                                     \
+    {                                                                                              \
+        long double v, d;                                                                          \
+        FA_GATE_FACTORS(KERNEL, b, v, d)                                                           \
+        if (b == -INFINITY && isinf(a))                                                            \
+            return copysign(1.0, a) * (double)v;                                                   \
+        return (double)(a * v);                                                                    \
+    }                                                                                              \
+    double FA_LEVELED(fa_gate_backward_tail_##NAME)(double g, double a, double b, double *gb)      \
+    {                                                                                              \
+        long double v, d;                                                                          \
+        FA_GATE_FACTORS(KERNEL, b, v, d)                                                           \
+        *gb = (double)((long double)g * a * d);                                                    \
+        return (double)(g * v);                                                                    \
+    }
+#define FA_GATE(NAME, KERNEL, GENERIC) FA_IF(GENERIC, FA_GATE_TAILS(NAME, KERNEL))
+#include "fa_gates.def"
+#undef FA_GATE
 #endif
 
 /* ---- the table ----------------------------------------------------------- */

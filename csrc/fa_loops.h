@@ -49,4 +49,12 @@ typedef struct {
 #define FA_PASTE(a, b) FA_PASTE_(a, b)
 #define FA_LEVELED(name) FA_PASTE(name, FA_LEVEL)
 
+/* For the generated lists' 0/1 flags: FA_IF(flag, text) keeps text where flag is 1. */
+#define FA_IF_0(...)
+#define FA_IF_1(...) __VA_ARGS__
+#define FA_UNLESS_0(...) __VA_ARGS__
+#define FA_UNLESS_1(...)
+#define FA_IF(flag, ...) FA_IF_##flag(__VA_ARGS__)
+#define FA_UNLESS(flag, ...) FA_UNLESS_##flag(__VA_ARGS__)
+
 #endif /* FA_LOOPS_H */

@@ -13,8 +13,8 @@
  * float32 and float64 rows take the vectorized form of the same algorithm
  * instead (fa_softmax_rows.c), but for rows with NaN or infinite entries
  * (forward), rows with nothing unmasked, and steps of partial elements.
- * Then maxout and sparsemax, and the table of every gufunc, glu's among
- * them (its loops are elementwise: fa_loops.c).
+ * Then maxout and sparsemax, and the table of every gufunc, the gates' among
+ * them (their loops are elementwise: fa_loops.c).
  */
 #include "fa_costs.h"
 #include "fa_loop_util.h"
@@ -439,15 +439,18 @@ FA_GROUP_LOOPS(d)
 #define FA_SPEC2(NAME, DOC, SIG, NIN, NOUT, TYPES)                                                 \
     {#NAME, DOC, SIG, NIN, NOUT, TYPES, {fa_gloop_##NAME##_e, fa_gloop_##NAME##_f, fa_gloop_##NAME##_d}, 0},
 
-/* glu's loops are elementwise, generated with the others in fa_loops.c */
+/* The gates' loops are elementwise, generated with the others in fa_loops.c */
 #define FA_DECLARE_LOOPS(LOOP)                                                                     \
     void FA_LEVELED(LOOP##_e)(char **, const ptrdiff_t *, const ptrdiff_t *, void *);              \
     void FA_LEVELED(LOOP##_f)(char **, const ptrdiff_t *, const ptrdiff_t *, void *);              \
     void FA_LEVELED(LOOP##_d)(char **, const ptrdiff_t *, const ptrdiff_t *, void *);
-FA_DECLARE_LOOPS(fa_loop_glu_gate)
-FA_DECLARE_LOOPS(fa_loop_glu_gate_backward)
-FA_DECLARE_LOOPS(fa_loop_glu_gate_rows)
-FA_DECLARE_LOOPS(fa_loop_glu_gate_backward_rows)
+#define FA_GATE(NAME, KERNEL, GENERIC)                                                             \
+    FA_DECLARE_LOOPS(fa_loop_##NAME##_gate)                                                        \
+    FA_DECLARE_LOOPS(fa_loop_##NAME##_gate_backward)                                               \
+    FA_DECLARE_LOOPS(fa_loop_##NAME##_gate_rows)                                                   \
+    FA_DECLARE_LOOPS(fa_loop_##NAME##_gate_backward_rows)
+#include "fa_gates.def"
+#undef FA_GATE
 #define FA_SPEC_LOOPS(NAME, DOC, SIG, NIN, NOUT, TYPES, LOOP)                                      \
     {#NAME, DOC, SIG, NIN, NOUT, TYPES,                                                            \
      {FA_LEVELED(LOOP##_e), FA_LEVELED(LOOP##_f), FA_LEVELED(LOOP##_d)}, 0},
@@ -457,14 +460,19 @@ const fa_gufunc_spec FA_LEVELED(fa_gufunc_specs)[] = {
     FA_GUFUNC(log_softmax, "log_softmax(x, mask): x - max - log(sum exp(x - max)).",
               FA_LOG_SOFTMAX)
     FA_GUFUNC(softmin, "softmin(x, mask): softmax(-x).", FA_SOFTMIN)
-    FA_SPEC_LOOPS(glu, "glu(a, b): a sigmoid(b), on the two halves of x.", "(),()->()", 2, 1,
-                  "fff", fa_loop_glu_gate)
-    FA_SPEC_LOOPS(glu_backward, "glu_backward(g, a, b): (g sigmoid(b), g a sigmoid'(b)).",
-                  "(),(),()->(),()", 3, 2, "fffff", fa_loop_glu_gate_backward)
-    FA_SPEC_LOOPS(glu_rows, "glu_rows(a, b): glu along the core axis (a loop over all rows).",
-                  "(n),(n)->(n)", 2, 1, "fff", fa_loop_glu_gate_rows)
-    FA_SPEC_LOOPS(glu_rows_backward, "glu_rows_backward(g, a, b): glu_backward along the core axis.",
-                  "(n),(n),(n)->(n),(n)", 3, 2, "fffff", fa_loop_glu_gate_backward_rows)
+#define FA_GATE(NAME, KERNEL, GENERIC)                                                             \
+    FA_SPEC_LOOPS(NAME, #NAME "(a, b): a " #KERNEL "(b), on the two halves of x.", "(),()->()", 2, \
+                  1, "fff", fa_loop_##NAME##_gate)                                                 \
+    FA_SPEC_LOOPS(NAME##_backward,                                                                 \
+                  #NAME "_backward(g, a, b): (g " #KERNEL "(b), g a " #KERNEL "'(b)).",            \
+                  "(),(),()->(),()", 3, 2, "fffff", fa_loop_##NAME##_gate_backward)                \
+    FA_SPEC_LOOPS(NAME##_rows, #NAME "_rows(a, b): " #NAME " along the core axis (one loop).",    \
+                  "(n),(n)->(n)", 2, 1, "fff", fa_loop_##NAME##_gate_rows)                         \
+    FA_SPEC_LOOPS(NAME##_rows_backward,                                                            \
+                  #NAME "_rows_backward(g, a, b): " #NAME "_backward along the core axis.",        \
+                  "(n),(n),(n)->(n),(n)", 3, 2, "fffff", fa_loop_##NAME##_gate_backward_rows)
+#include "fa_gates.def"
+#undef FA_GATE
     FA_SPEC2(maxout, "maxout(group): the maximum of a group of pieces.", "(p)->()", 1, 1, "ff")
     FA_SPEC2(maxout_backward, "maxout_backward(g, group): g to the first arg-max.",
              "(),(p)->(p)", 2, 1, "fff")

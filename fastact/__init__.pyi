@@ -10,7 +10,7 @@ from ._config import get_num_threads as get_num_threads
 from ._config import set_num_threads as set_num_threads
 from ._config import show_config as show_config
 from ._rowwise import (
-    GluActivation,
+    GatedActivation,
     MaxoutActivation,
     RowActivation,
     SoftmaxActivation,
@@ -56,5 +56,8 @@ softmax: SoftmaxActivation
 log_softmax: RowActivation
 softmin: RowActivation
 maxout: MaxoutActivation
-glu: GluActivation
+glu: GatedActivation
+swiglu: GatedActivation
+geglu: GatedActivation
+reglu: GatedActivation
 sparsemax: SparsemaxActivation

@@ -1,4 +1,5 @@
-"""NumPy oracles for maxout, glu and sparsemax (the row-wise functions without a mask).
+"""NumPy oracles for maxout, the gated family and sparsemax (the row-wise functions without
+a mask).
 
 Float64 results are computed in long double, narrower ones in float64, and
 rounded once. sparsemax uses the sorting algorithm of Martins & Astudillo
@@ -7,6 +8,7 @@ rounded once. sparsemax uses the sorting algorithm of Martins & Astudillo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -90,6 +92,38 @@ def glu_backward(grad_out: Any, x: Any, axis: int = -1) -> np.ndarray:
     with np.errstate(all="ignore"):
         ga = g * a  # 0 * inf: NaN, as IEEE
     return np.concatenate([_times(g, s), _times(ga, s * c)], axis=axis).astype(dtype)
+
+
+def gated(name: str, formula: Callable, x: Any, axis: int = -1) -> np.ndarray:
+    """a f(b) for the halves (a, b) of x along ``axis``, f(b) from ``formula(b, wp)``
+    (the elementwise reference's (f, f') pair) in the working precision, the product
+    rounded once. IEEE products (inf * 0 is NaN) but at b = -inf, where the gate is
+    closed: 0, with the sign of a f(b) nearby, for an infinite a too.
+
+    >>> gated("reglu", lambda b, wp: (np.maximum(b, 0), (b > 0) * 1.0),
+    ...       np.array([3.0, 2.0])).tolist()
+    [6.0]
+    """
+    (x,), dtype, wp = _float(name, x)
+    a, b, _ = halves(name, x, axis)
+    with np.errstate(all="ignore"):
+        f = formula(b, wp)[0]
+        y = a * f
+        closed = (b == -np.inf) & ~np.isnan(a)
+        y = np.where(closed, np.where(np.signbit(a) == np.signbit(f), 0.0, -0.0), y)
+    return y.astype(dtype)
+
+
+def gated_backward(name: str, formula: Callable, grad_out: Any, x: Any,
+                   axis: int = -1) -> np.ndarray:
+    """(g f(b), g a f'(b)) in IEEE arithmetic (the working precision holds g a exactly
+    for float32 and float16), joined along ``axis``."""
+    (g, x), dtype, wp = _float(name, grad_out, x)
+    a, b, axis = halves(name, x, axis)
+    with np.errstate(all="ignore"):
+        f, d = formula(b, wp)
+        ga, gb = np.broadcast_arrays(g * f, (g * a) * d)
+    return np.concatenate([ga, gb], axis=axis).astype(dtype)
 
 
 def sparsemax(x: Any, axis: int = -1) -> np.ndarray:

@@ -170,22 +170,28 @@ class SparsemaxActivation(RowActivation):
 
 
 @names_binding_errors
-class GluActivation(RowActivation):
-    """glu: the first half of x along ``axis`` gated by the sigmoid of the second."""
+class GatedActivation(RowActivation):
+    """The gated family (glu, swiglu, geglu, reglu): ``a f(b)`` for the halves (a, b) of x
+    along ``axis`` -- the first half carries the values, the second the gate."""
+
+    def __init__(self, record: RowRecord):
+        super().__init__(record)
+        self._rows = getattr(_ufuncs, record.name + "_rows")
+        self._rows_backward = getattr(_ufuncs, record.name + "_rows_backward")
 
     def _halves(self, x: Any, axis: Any) -> tuple[np.ndarray, np.ndarray, int]:
         """The halves (a, b) of x along ``axis``, views, and the axis."""
         return halves(self.name, np.asarray(x), axis)
 
     def __call__(self, x: ArrayLike, axis: int = -1, out: np.ndarray | None = None) -> np.ndarray:
-        """a * sigmoid(b) for the halves (a, b) of x along ``axis`` (views, no copies).
+        """a * f(b) for the halves (a, b) of x along ``axis`` (views, no copies).
 
         For a ``numpy.ma`` masked array, an output entry is masked where a or b is.
         """
         x, hidden = _unmasked(_as_float(x))
         a, b, axis = self._halves(x, axis)
         # along the axis as a core dimension: one loop over every row
-        y = _call(self.name, _ufuncs.glu_rows, (a, b), {"axes": [(axis,)] * 3, "out": out})
+        y = _call(self.name, self._rows, (a, b), {"axes": [(axis,)] * 3, "out": out})
         if hidden is None:
             return y
         hidden_a, hidden_b, _ = self._halves(hidden, axis)
@@ -215,7 +221,7 @@ class GluActivation(RowActivation):
         first[axis - a.ndim], second[axis - a.ndim] = slice(0, half), slice(half, None)
         halves = (out[tuple(first)], out[tuple(second)])
         if np.shape(grad_out) == a.shape:  # along the axis, one loop over every row
-            _call(self.name, _ufuncs.glu_rows_backward, (grad_out, a, b),
+            _call(self.name, self._rows_backward, (grad_out, a, b),
                   {"axes": [(axis,)] * 5, "out": halves})
         else:
             _call(self.name, self._backward, (grad_out, a, b), {"out": halves})
@@ -290,9 +296,11 @@ def _docstring(record: RowRecord) -> str:
 
 
 _CLASSES = {"softmax": SoftmaxActivation, "sparsemax": SparsemaxActivation,
-            "glu": GluActivation, "maxout": MaxoutActivation}
+            "maxout": MaxoutActivation}
 
 
 def make(record: RowRecord) -> RowActivation:
     """The object for a row-wise registry record."""
+    if record.gate:
+        return GatedActivation(record)
     return _CLASSES.get(record.name, RowActivation)(record)

@@ -27,6 +27,7 @@ an interior zero of f' (silu, swish, mish, gelu near x = -1.28, -1.19,
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from math import comb, factorial
@@ -575,6 +576,18 @@ class GluActivation(RowActivation):
         return self._backward(grad_out, x, axis)
 
 
+class GatedActivation(GluActivation):
+    """The oracle of a gated function a f(b) other than glu, from f's formula."""
+
+    def __init__(self, record: registry.RowRecord):
+        formula = _FORMULAS[record.gate]
+        self.record, self.name = record, record.name
+        self._forward = functools.partial(_reference_groups.gated, record.name, formula)
+        self._backward = functools.partial(_reference_groups.gated_backward, record.name,
+                                           formula)
+        self.__doc__ = f"NumPy reference of fastact.{record.name}.\n\ny_i = {record.formula}"
+
+
 class MaxoutActivation(RowActivation):
     """The oracle of maxout; fastact's signatures."""
 
@@ -590,6 +603,7 @@ class MaxoutActivation(RowActivation):
 _ROW_CLASSES = {"sparsemax": SparsemaxActivation, "glu": GluActivation,
                 "maxout": MaxoutActivation}
 for _row in registry.ROWWISE:
-    globals()[_row.name] = _ROW_CLASSES.get(_row.name, RowActivation)(_row)
+    _class = GatedActivation if _row.gate and _row.name != "glu" else RowActivation
+    globals()[_row.name] = _ROW_CLASSES.get(_row.name, _class)(_row)
 
 __all__ = registry.names(include_aliases=True) + registry.rowwise_names()

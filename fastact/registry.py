@@ -333,6 +333,10 @@ class RowRecord:
     masked: bool = True  # takes where= (JAX's mask semantics)
     backward_from: str = "output"  # backward(grad_out, y) or, if "input", (grad_out, x)
     params: tuple[Param, ...] = ()
+    gate: str | None = None
+    """For the gated family (glu and its siblings): the elementwise kernel f of
+    ``a f(b)``, over the halves (a, b) of x along ``axis`` -- the first half
+    carries the values, the second the gate."""
 
 
 ROWWISE: tuple[RowRecord, ...] = (
@@ -367,7 +371,29 @@ ROWWISE: tuple[RowRecord, ...] = (
               "A learned gate: one half of the features gates the other.",
               "Halves the feature dimension; the axis length must be even.",
               "Gated convolutional language models, transformer feed-forward blocks.",
-              masked=False, backward_from="input"),
+              masked=False, backward_from="input", gate="sigmoid"),
+    RowRecord("swiglu", r"a \operatorname{silu}(b),\ (a, b) \text{ the two halves of } x",
+              r"(g \operatorname{silu}(b),\ g a \operatorname{silu}'(b))", r"\mathbb{R}",
+              "glu with a SiLU gate: the gate passes large positive values unbounded and is "
+              "smooth; with geglu, the best of the gated variants in Shazeer's comparison (2020).",
+              "Halves the feature dimension; the axis length must be even. Costs an "
+              "exponential per output.",
+              "The feed-forward block of LLaMA-style language models (PaLM, LLaMA, Mistral).",
+              masked=False, backward_from="input", gate="silu"),
+    RowRecord("geglu", r"a \operatorname{gelu}(b),\ (a, b) \text{ the two halves of } x",
+              r"(g \operatorname{gelu}(b),\ g a \operatorname{gelu}'(b))", r"\mathbb{R}",
+              "glu with an exact (erf) GELU gate: smooth, non-monotonic near 0 like GELU.",
+              "Halves the feature dimension; the axis length must be even. The costliest "
+              "gate; for the tanh form, compose a * fastact.gelu(b, approximate='tanh').",
+              "Transformer feed-forward blocks (T5 1.1, Gemma).",
+              masked=False, backward_from="input", gate="gelu_erf"),
+    RowRecord("reglu", r"a \max(b, 0),\ (a, b) \text{ the two halves of } x",
+              r"(g \max(b, 0),\ g a [b > 0])", r"\mathbb{R}",
+              "glu with a ReLU gate: the cheapest gate, exact (one rounding).",
+              "Halves the feature dimension; the axis length must be even. Units whose "
+              "gate stays negative get no gradient through b.",
+              "Transformer feed-forward blocks where compute is tight.",
+              masked=False, backward_from="input", gate="relu"),
     RowRecord("sparsemax", r"\max(x_i - \tau, 0),\ \textstyle\sum_i \max(x_i - \tau, 0) = 1",
               r"g_i - \operatorname{mean}_{y_j > 0} g_j \text{ on the support, 0 off it}",
               r"[0, 1],\ \sum_i y_i = 1",
@@ -387,6 +413,9 @@ ROW_LOOP_COSTS: dict[str, tuple[int, str]] = {
     "maxout": (2, "0.36 ns, backward 0.54 (64K float32, 2 pieces)"),
     "maxout_general": (15, "float16, over 64 pieces, runs with a NaN"),
     "glu": (3, "0.83 ns"),
+    "swiglu": (3, ""),
+    "geglu": (5, ""),
+    "reglu": (1, ""),
     "sparsemax": (52, ""),
 }
 """The row-wise loops' costs per input element, in the unit of ``COST_UNIT_NS``, with how
