@@ -202,12 +202,12 @@ def test_float16_is_float32_rounded_once(record):
     a, b = (v.ravel() for v in np.meshgrid(half[::7], half))
     x = np.stack([a, b], axis=-1)
     with np.errstate(all="ignore"):
-        got = f(x)
-        want = f(x.astype(np.float32)).astype(np.float16)
-        grads = f.backward(np.float16(1.5), x), f.backward(np.float32(1.5), x.astype(np.float32))
-    with np.errstate(over="ignore"):  # float32 results beyond float16's range: inf
-        rounded = grads[1].astype(np.float16)
-    for got, want in ((got, want), (grads[0], rounded)):
+        single = x.astype(np.float32)
+        pairs = [(f(x), f(single)),
+                 (f.backward(np.float16(1.5), x), f.backward(np.float32(1.5), single))]
+    for got, wide in pairs:
+        with np.errstate(over="ignore"):  # float32 results beyond float16's range: inf
+            want = wide.astype(np.float16)
         same = (got.view(np.uint16) == want.view(np.uint16)) | (np.isnan(got) & np.isnan(want))
         assert same.all(), f"{np.count_nonzero(~same)} differ, first at {x[~same.any(-1)][0]}"
 
