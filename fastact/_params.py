@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ._arrays import exp_float, float_result
-from .registry import REQUIRED, Record
+from .registry import DOMAIN_TEXTS, REQUIRED, Record
 
 
 def _finite(v):
@@ -22,15 +22,16 @@ def _not_nan(v):
     return ~np.isnan(v)
 
 
-# domain: (test on the value rounded to the computation's dtype, what it must be)
-DOMAINS = {
-    "finite": (_finite, "a finite number"),
-    "extended": (_not_nan, "a number, +-inf included (not NaN)"),
-    "nonzero": (lambda v: _finite(v) & (v != 0), "a finite nonzero number"),
-    "nonnegative": (lambda v: _finite(v) & (v >= 0), "a finite number >= 0"),
-    "nonnegative_extended": (lambda v: _not_nan(v) & (v >= 0), "a number >= 0, inf included"),
-    "positive": (lambda v: _finite(v) & (v > 0), "a finite number > 0"),
+_TESTS = {
+    "finite": _finite,
+    "extended": _not_nan,
+    "nonzero": lambda v: _finite(v) & (v != 0),
+    "nonnegative": lambda v: _finite(v) & (v >= 0),
+    "nonnegative_extended": lambda v: _not_nan(v) & (v >= 0),
+    "positive": lambda v: _finite(v) & (v > 0),
 }
+# domain: (test on the value rounded to the computation's dtype, what it must be)
+DOMAINS = {name: (test, DOMAIN_TEXTS[name]) for name, test in _TESTS.items()}
 
 
 def result_dtype(name: str, inputs: tuple, params: list) -> np.dtype:

@@ -422,6 +422,16 @@ ROW_LOOP_COSTS: dict[str, tuple[int, str]] = {
 they were measured (``python -m fastact --threads 1``; glu per output element, its gate's
 backward on 64K float32 elements; maxout on 64K float32 elements)."""
 
+DOMAIN_TEXTS: dict[str, str] = {
+    "finite": "a finite number",
+    "extended": "a number, +-inf included (not NaN)",
+    "nonzero": "a finite nonzero number",
+    "nonnegative": "a finite number >= 0",
+    "nonnegative_extended": "a number >= 0, inf included",
+    "positive": "a finite number > 0",
+}
+"""A parameter's domain (``Param.domain``) -> what its value must be, as the errors say it."""
+
 ALIASES: dict[str, tuple[str, dict[str, float]]] = {
     "logistic": ("sigmoid", {}),
     "hard_silu": ("hard_swish", {}),

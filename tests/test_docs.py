@@ -39,3 +39,14 @@ def test_readme_example_runs():
     block = re.search(r"## Example\n\n```python\n(.*?)```", readme, re.S)
     assert block, "README has no example block"
     exec(compile(block.group(1), "README.md example", "exec"), {})
+
+
+def test_usage_example_runs():
+    """docs/usage.md's example of every operation is code that works."""
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "usage.md").read_text()
+    block = re.search(r"## Every operation\n\n```python\n(.*?)```", page, re.S)
+    assert block, "docs/usage.md has no example block"
+    exec(compile(block.group(1), "docs/usage.md example", "exec"), {})

@@ -664,10 +664,11 @@ GLU_G = [0.0, -0.0, 1.0, -2.0, nan]
 
 
 def glu_truth(g, a, b):
-    """(glu, d/da, d/db) at one point (Python floats), by DESIGN.md's conventions: NaN in,
-    NaN out; sigmoid(-inf) = 0 makes glu 0 (the forward of both implementations); a
-    positive finite factor keeps inf * 0 = NaN and inf * inf = inf (IEEE); d/db at
-    a = +-inf, b = +-inf (inf * 0 with no limit) is None. Finite values with mpmath."""
+    """(glu, d/da, d/db) at one point (Python floats), by the conventions of
+    docs/architecture.md: NaN in, NaN out; sigmoid(-inf) = 0 makes glu 0 (the forward of
+    both implementations); a positive finite factor keeps inf * 0 = NaN and inf * inf = inf
+    (IEEE); d/db at a = +-inf, b = +-inf (inf * 0 with no limit) is None. Finite values
+    with mpmath."""
     isnan, isinf = np.isnan, np.isinf
 
     def sigmoid(t):
@@ -740,8 +741,9 @@ def test_glu_special_values(which, dtype):
 
 @pytest.mark.parametrize("which", list(IMPLS))
 def test_glu_nan_in_gives_nan_out(which):
-    """DESIGN.md: NaN in gives NaN out, for the function and its derivative. glu(NaN, b)
-    and d/db are NaN for every b (d/da = sigmoid(b) does not involve a)."""
+    """docs/architecture.md (conventions): NaN in gives NaN out, for the function and its
+    derivative. glu(NaN, b) and d/db are NaN for every b (d/da = sigmoid(b) does not
+    involve a)."""
     impl = IMPLS[which]
     bad = []
     for dtype in FLOATS:

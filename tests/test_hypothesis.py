@@ -4,7 +4,7 @@ Hypothesis draws an activation from the registry, an array of any shape (0..4 di
 sides 0..7) and dtype, with NaN, infinities and subnormals, then slices it with
 random steps and transposes it; fastact must match ``fastact.reference`` within
 4 ULP (forward) and 8 ULP (derivatives), with NaN exactly where the reference has
-NaN -- and, as DESIGN.md asks, only where the input is NaN.
+NaN -- and, as docs/architecture.md's conventions ask, only where the input is NaN.
 
 For float64 the reference is not accurate within 0.1 of the interior root of f'
 (silu, swish, mish, gelu; test_accuracy checks those points against mpmath), so the

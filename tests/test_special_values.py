@@ -1,4 +1,4 @@
-"""NaN, infinities, signed zeros and kinks: the conventions of DESIGN.md, by value."""
+"""NaN, infinities, signed zeros and kinks: the conventions of docs/architecture.md, by value."""
 
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ KNOWN = {
     "float64-backward-tiny-derivative": (
         "float64 backward where f'(x) is below double's normal range (sigmoid'(746), "
         "elu'(-746), silu'(-746)): the kernels form f' in double and multiply, so g f' "
-        "keeps only the digits f' kept (the README says so): sigmoid.backward(1e300, "
+        "keeps only the digits f' kept (docs/accuracy.md says so): sigmoid.backward(1e300, "
         "746.0) is 0, truly 1.04e-24; silu.backward(1e300, -746.0) is 0.28 % off; g = -inf "
         "gives NaN, truly -inf (float32 and float16 backward take double there)"),
 }
