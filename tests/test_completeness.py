@@ -5,8 +5,8 @@ csrc/fa_activations.h, f and f' in one function, with ``_from_output`` and ``_dp
 where the record says so), its NumPy reference formula (``fastact/reference/_formulas.py``) and its
 registry record (``fastact/registry.py``); tools/gen_docs.py writes the rest from the
 record. A row-wise one lives in its compiled loops, its reference and its record. Each
-test below names what is missing, or what has no record. docs/contributing.md walks
-through the steps.
+test below names what is missing, or what has no record; the last ones check that every
+generated file is what its generator writes. docs/contributing.md walks through the steps.
 """
 
 from __future__ import annotations
@@ -101,3 +101,11 @@ def test_generated_files_are_fresh():
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_docs.py"), "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("generator", ["gen_constants.py", "gen_series.py"])
+def test_generated_headers_are_fresh(generator):
+    """csrc/fa_constants.h and csrc/fa_series.h are what their mpmath generators write."""
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / generator), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
