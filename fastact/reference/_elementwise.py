@@ -112,8 +112,6 @@ class ActivationWithParamGrad(Activation):
         return gx, galpha
 
 
-
-
 def make(record: registry.Record) -> Activation:
     """The oracle object of an elementwise record, of the class its methods need."""
     if record.param_grad:
