@@ -2,11 +2,11 @@
 
 An elementwise activation lives in its C definition (``fa_act_<kernel>`` in
 csrc/fa_activations.h, f and f' in one function, with ``_from_output`` and ``_dparam``
-where the record says so), its NumPy reference formula (``fastact/reference.py``) and its
+where the record says so), its NumPy reference formula (``fastact/reference/_formulas.py``) and its
 registry record (``fastact/registry.py``); tools/gen_docs.py writes the rest from the
 record. A row-wise one lives in its compiled loops, its reference and its record. Each
-test below names what is missing, or what has no record. docs/contributing.md walks
-through the steps.
+test below names what is missing, or what has no record; the last ones check that every
+generated file is what its generator writes. docs/contributing.md walks through the steps.
 """
 
 from __future__ import annotations
@@ -21,14 +21,15 @@ import pytest
 
 import fastact
 from fastact import _ufuncs, reference, registry
+from fastact.reference._formulas import _FORMULAS as FORMULAS
+from fastact.reference._formulas import _FROM_OUTPUT as FROM_OUTPUT
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = (ROOT / "csrc" / "fa_activations.h").read_text()
 DEFINED = set(re.findall(r"^FA_INLINE fa_real (fa_act_\w+)\(", HEADER, flags=re.MULTILINE))
 KERNELS = [(rec, choice, rec.kernel(choice)) for rec in registry.RECORDS
            for choice in rec.choices]
-FORMULAS = reference._FORMULAS
-FROM_OUTPUT = reference._FROM_OUTPUT
+FORMULAS_FILE = "fastact/reference/_formulas.py"
 
 
 def _missing(rec: registry.Record, kernel: str) -> list[str]:
@@ -44,10 +45,10 @@ def _missing(rec: registry.Record, kernel: str) -> list[str]:
             found.append(f"csrc/fa_activations.h defines {function}, which the record does "
                          "not announce")
     if kernel not in FORMULAS:
-        found.append(f"fastact/reference.py has no formula {kernel!r} in _FORMULAS")
+        found.append(f"{FORMULAS_FILE} has no formula {kernel!r} in _FORMULAS")
     if rec.has_from_output != (kernel in FROM_OUTPUT):
         verb, said = ("lacks", "given") if rec.has_from_output else ("has", "None")
-        found.append(f"fastact/reference.py's _FROM_OUTPUT {verb} {kernel!r}, the record "
+        found.append(f"{FORMULAS_FILE}'s _FROM_OUTPUT {verb} {kernel!r}, the record "
                      f"says from_output is {said}")
     for field in ("formula", "derivative", "output_range", "advantages", "drawbacks", "uses"):
         if not getattr(rec, field):
@@ -74,7 +75,7 @@ def test_nothing_lives_outside_the_registry():
                if f.removeprefix("fa_act_") not in kernels
                and not any(f.endswith(s) and f.removeprefix("fa_act_").removesuffix(s)
                            in kernels for s in suffixes)]
-    orphans += [f"fastact/reference.py _FORMULAS: {k}" for k in sorted(set(FORMULAS) - kernels)]
+    orphans += [f"{FORMULAS_FILE} _FORMULAS: {k}" for k in sorted(set(FORMULAS) - kernels)]
     orphans += [f"tests/mp_truth.py: {k}" for k in sorted(set(mp_truth._FUNCTIONS) - kernels)]
     assert not orphans, "without a registry record:\n" + "\n".join(orphans)
 
@@ -100,3 +101,11 @@ def test_generated_files_are_fresh():
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_docs.py"), "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("generator", ["gen_constants.py", "gen_series.py"])
+def test_generated_headers_are_fresh(generator):
+    """csrc/fa_constants.h and csrc/fa_series.h are what their mpmath generators write."""
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / generator), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

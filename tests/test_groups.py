@@ -2,7 +2,7 @@
 
 Order of trust, as for softmax & co. (tests/test_rowwise.py):
 
-1. ``test_reference_*``: the NumPy oracle (fastact._reference_groups) against exact rational
+1. ``test_reference_*``: the NumPy oracle (fastact.reference._groups) against exact rational
    arithmetic (sparsemax) and the values the specification names; every backward, the
    oracle's and fastact's, against central finite differences of the oracle's forward.
 2. fastact against the oracle: hypothesis draws dtype, shape, axis, pieces, layout, ties,
@@ -41,8 +41,8 @@ from ulp import (
 )
 
 import fastact
-from fastact import _reference_groups as ref
 from fastact import reference
+from fastact.reference import _groups as ref
 
 NAMES = ("maxout", "glu", "sparsemax")
 SENTINEL = 7.25

@@ -2,7 +2,7 @@
 
 Order of trust, as for the elementwise functions:
 
-1. ``test_reference_*``: the NumPy oracle (fastact._reference_rowwise) against mpmath on
+1. ``test_reference_*``: the NumPy oracle (fastact.reference._rowwise) against mpmath on
    a few hundred random rows with extreme spreads (within 1 ULP), against the exact
    values the specification names, and its backward against central finite differences
    of its own forward.
@@ -36,7 +36,7 @@ from ulp import (
 )
 
 import fastact
-from fastact import _reference_rowwise as ref
+from fastact.reference import _rowwise as ref
 
 NAMES = ("softmax", "log_softmax", "softmin")
 REFERENCE_ULP = 1.0

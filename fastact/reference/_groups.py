@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ._arrays import check_axis, float_result, groups, halves
+from .._arrays import check_axis, float_result, groups, halves
 
 
 def _float(name: str, *arrays: Any) -> tuple[list[np.ndarray], np.dtype, type]:

@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from ._arrays import check_axis, float_result
+from .._arrays import check_axis, float_result
 
 __all__ = [
     "log_softmax",
