@@ -54,11 +54,12 @@ SIGNATURES = {  # gufunc signatures of each row-wise function: (forward, backwar
     "log_softmax": ("(n),(n)->(n)", "(n),(n),(n)->(n)"),
     "softmin": ("(n),(n)->(n)", "(n),(n),(n)->(n)"),
     "maxout": ("(p)->()", "(),(p)->(p)"),
-    "glu": (None, None),  # all-scalar core dims: NumPy makes it a plain ufunc
     "sparsemax": ("(n)->(n)", "(n),(n)->(n)"),
+    # the gated family, all-scalar core dims: NumPy makes them plain ufuncs
+    **{name: (None, None) for name in ("glu", "swiglu", "geglu", "reglu")},
 }
 ALONG_AN_AXIS = {  # the same loops with the row as a core dimension, for N-d arrays
-    "glu": ("(n),(n)->(n)", "(n),(n),(n)->(n),(n)"),
+    name: ("(n),(n)->(n)", "(n),(n),(n)->(n),(n)") for name in ("glu", "swiglu", "geglu", "reglu")
 }
 
 
