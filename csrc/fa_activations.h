@@ -794,18 +794,45 @@ FA_INLINE fa_real fa_gate_glu_backward(fa_real g, fa_real a, fa_real b, fa_real 
  *
  * swiglu, geglu and reglu (fa_gates.def): a f(b) and its backward
  * (g, a, b) -> (g f(b), g a f'(b)), f the activation fa_act_KERNEL, in the
- * loops of glu. Where f(b), f'(b) or a f'(b) is not a normal number (nor 0)
- * (or f's value underflowed to 0), the product would lose digits the result
- * has (a = 1e30 times a subnormal silu(b)) or overflow where the result does
- * not; such an element is
- * computed by fa_gate_tail_NAME and fa_gate_backward_tail_NAME (fa_loops.c:
- * the double build's, for float too). At b = -inf the gate is closed:
- * a f(b) = 0 for an infinite a too, as for glu. */
-#define FA_TINY(v) ((fabs(v) < FA_REAL_MIN) & ((v) != 0.0))
-/* Whether a 0 from the gate's kernel (f(b) or f'(b)) is an underflow, not an exact 0. */
-#define FA_GATE_UNDERFLOW_silu(v, b) (((v) == 0.0) & ((b) != 0.0))
-#define FA_GATE_UNDERFLOW_gelu_erf(v, b) (((v) == 0.0) & ((b) != 0.0))
-#define FA_GATE_UNDERFLOW_relu(v, b) 0
+ * loops of glu. Where f(b) or f'(b) is not a normal number (b below
+ * FA_GATE_LOW_KERNEL or |b| below FA_GATE_TINY_KERNEL), the product would
+ * lose digits the result has (a = 1e30 times a subnormal silu(b)); such an
+ * element is computed by fa_gate_tail_NAME and fa_gate_backward_tail_NAME
+ * (fa_loops.c: the double build's, for float too). The tests are on b alone:
+ * GCC 12 vectorizes no loop whose rare branch tests the kernel's value. At
+ * b = -inf the gate is closed: a f(b) = 0 for an infinite a too, as for glu. */
+#ifdef FA_REAL_FLOAT
+#define FA_GATE_LOW_silu FA_DEEP_TAIL /* silu(b) is subnormal from about -91 */
+#define FA_GATE_LOW_gelu_erf (-12.5)  /* gelu(b) from about -13.2 */
+#else
+#define FA_GATE_LOW_silu FA_DEEP_TAIL /* from about -702 */
+#define FA_GATE_LOW_gelu_erf (-37.0)  /* from about -37.6 */
+#endif
+#define FA_GATE_LOW_relu (-FA_REAL_MAX) /* relu is exact: -inf only, the closed gate */
+#define FA_GATE_TINY_silu (4.0 * FA_REAL_MIN) /* f(b) ~ b/2 */
+#define FA_GATE_TINY_gelu_erf (4.0 * FA_REAL_MIN)
+#define FA_GATE_TINY_relu 0.0
+/* Whether f'(b) can be small enough for a f'(b) to leave the normal range
+ * (relu's is 0 or 1: never). */
+#define FA_GATE_INEXACT_silu 1
+#define FA_GATE_INEXACT_gelu_erf 1
+#define FA_GATE_INEXACT_relu 0
+#define FA_GATE_RARE(KERNEL, b) ((b < FA_GATE_LOW_##KERNEL) | (fabs(b) < FA_GATE_TINY_##KERNEL))
+
+#ifdef FA_REAL_FLOAT
+/* g a f'(b) in double: g a is exact there, and nothing underflows or overflows */
+#define FA_GATE_SLOPE(KERNEL, g, a, d, lost) ((fa_real)(((double)(g) * (double)(a)) * (double)(d)))
+#else
+/* g (a f'(b)), a f'(b) first so that it overflows only where the result does;
+ * where it is not a normal number (a tiny, or f'(b) near a root) the element
+ * goes to the tail, which forms the product in long double */
+#define FA_GATE_SLOPE(KERNEL, g, a, d, lost)                                                       \
+    ((lost) = FA_GATE_INEXACT_##KERNEL &                                                           \
+              ((fabs((a) * (d)) < FA_REAL_MIN) | (fabs((a) * (d)) > FA_REAL_MAX)) &                \
+              ((a) != 0.0) & fa_isfinite(a),                                                       \
+     (g) * ((a) * (d)))
+#endif
+
 #define FA_GENERIC_GATE(NAME, KERNEL)                                                              \
     double FA_LEVELED(fa_gate_tail_##NAME)(double a, double b);                                    \
     double FA_LEVELED(fa_gate_backward_tail_##NAME)(double g, double a, double b, double *gb);     \
@@ -813,24 +840,27 @@ FA_INLINE fa_real fa_gate_glu_backward(fa_real g, fa_real a, fa_real b, fa_real 
     {                                                                                              \
         fa_real d, v = fa_act_##KERNEL(b, (const fa_real *)0, &d, rare);                           \
         (void)d;                                                                                   \
-        if (FA_TINY(v) | FA_GATE_UNDERFLOW_##KERNEL(v, b) | (b == -INFINITY))                     \
+        if (FA_GATE_RARE(KERNEL, b))                                                               \
             return FA_RARE(rare, (fa_real)FA_LEVELED(fa_gate_tail_##NAME)(a, b));                  \
         return a * v;                                                                              \
+    }                                                                                              \
+    FA_INLINE fa_real fa_gate_##NAME##_in_double(fa_real g, fa_real a, fa_real b, fa_real *gb)     \
+    {                                                                                              \
+        double tail_gb, ga = FA_LEVELED(fa_gate_backward_tail_##NAME)(g, a, b, &tail_gb);          \
+        *gb = (fa_real)tail_gb;                                                                    \
+        return (fa_real)ga;                                                                        \
     }                                                                                              \
     FA_INLINE fa_real fa_gate_##NAME##_backward(fa_real g, fa_real a, fa_real b, fa_real *gb,      \
                                                 int *rare)                                         \
     {                                                                                              \
+        int lost = 0;                                                                              \
         fa_real d, v = fa_act_##KERNEL(b, (const fa_real *)0, &d, rare);                           \
-        fa_real ad = a * d;                                                                        \
-        int lost = ((fabs(ad) < FA_REAL_MIN) | (fabs(ad) > FA_REAL_MAX)) & (d != 0.0) &           \
-                   (a != 0.0) & fa_isfinite(a);                                                    \
-        int underflow = FA_GATE_UNDERFLOW_##KERNEL(v, b) | FA_GATE_UNDERFLOW_##KERNEL(d, b);      \
-        if (FA_TINY(v) | FA_TINY(d) | underflow | lost) {                                          \
-            double tail_gb, ga = FA_LEVELED(fa_gate_backward_tail_##NAME)(g, a, b, &tail_gb);      \
-            *gb = FA_RARE(rare, (fa_real)tail_gb);                                                 \
-            return FA_RARE(rare, (fa_real)ga);                                                     \
+        fa_real slope = FA_GATE_SLOPE(KERNEL, g, a, d, lost);                                      \
+        if (FA_GATE_RARE(KERNEL, b) | lost) {                                                      \
+            *gb = 0.0; /* the first pass's placeholder */                                          \
+            return FA_RARE(rare, fa_gate_##NAME##_in_double(g, a, b, gb));                         \
         }                                                                                          \
-        *gb = g * ad;                                                                              \
+        *gb = slope;                                                                               \
         return g * v;                                                                              \
     }
 #define FA_GATE(NAME, KERNEL, GENERIC) FA_IF(GENERIC, FA_GENERIC_GATE(NAME, KERNEL))

@@ -11,7 +11,7 @@
  * elements at the best dispatch level
  * of a 2-core AMD EPYC with AVX-512, measured by tools/measure_costs.py.
  * Row-wise (per element of the input): from python -m fastact --threads 1
- * on the same machine; glu per output element, its gate's backward on 64K
+ * on the same machine; the gates per output element, their backward on 64K
  * float32 elements; maxout on 64K float32 elements.
  */
 #ifndef FA_COSTS_H
@@ -52,9 +52,9 @@ enum {
     fa_cost_maxout = 2, /* 0.36 ns, backward 0.54 (64K float32, 2 pieces) */
     fa_cost_maxout_general = 15, /* float16, over 64 pieces, runs with a NaN */
     fa_cost_glu = 3, /* 0.83 ns */
-    fa_cost_swiglu = 3,
-    fa_cost_geglu = 5,
-    fa_cost_reglu = 1,
+    fa_cost_swiglu = 6, /* 1.6 ns */
+    fa_cost_geglu = 10, /* 2.5 ns */
+    fa_cost_reglu = 2, /* 0.52 ns */
     fa_cost_sparsemax = 52,
 };
 

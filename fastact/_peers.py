@@ -15,6 +15,7 @@ and derivative, which XLA fuses into one loop) and ``jax.vjp`` with ``jax.jit``.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import re
@@ -221,10 +222,29 @@ TORCH_ROWWISE: dict[str, Callable[[Any, Any], Any]] = {
     "glu": lambda t, x: t.nn.functional.glu(x, dim=-1),
 }
 """Row-wise functions along the last axis."""
+TORCH_GATES = {"swiglu": "silu", "geglu": "gelu", "reglu": "relu"}
+"""glu's siblings, which PyTorch computes as two operations: a * f(b) on the halves."""
+
+
+def _torch_gated(t: Any, x: Any, gate: str) -> Any:
+    a, b = x.chunk(2, dim=-1)
+    return a * getattr(t.nn.functional, gate)(b)
+
+
+def _torch_gated_backward(t: Any, g: Any, x: Any, gate: str) -> Any:
+    xg = x.detach().requires_grad_()
+    (gx,) = t.autograd.grad(_torch_gated(t, xg, gate), xg, g)
+    return gx
+
+
+for _name, _gate in TORCH_GATES.items():
+    TORCH_ROWWISE[_name] = functools.partial(_torch_gated, gate=_gate)
 TORCH_ROWWISE_BACKWARD: dict[str, Callable[[Any, Any, Any], Any]] = {
     "softmax": lambda t, g, y: t.ops.aten._softmax_backward_data(g, y, -1, y.dtype),
     "log_softmax": lambda t, g, y: t.ops.aten._log_softmax_backward_data(g, y, -1, y.dtype),
     "glu": lambda t, g, x: t.ops.aten.glu_backward(g, x, -1),
+    **{name: functools.partial(_torch_gated_backward, gate=gate)
+       for name, gate in TORCH_GATES.items()},
 }
 """Row-wise backward as PyTorch's autograd calls it: from the output (its softmin has no
 backward of its own), or from the input where the registry says so (glu)."""
@@ -265,6 +285,13 @@ def _jax_rowwise(jax: Any, name: str) -> Callable[[Any], Any]:
     """A row-wise function along the last axis, with jax.nn."""
     if name == "softmin":
         return lambda x: jax.nn.softmax(-x, axis=-1)
+    if name in JAX_GATES:
+        gate, kwargs = JAX_GATES[name]
+
+        def gated(x: Any) -> Any:
+            a, b = jax.numpy.split(x, 2, axis=-1)
+            return a * getattr(jax.nn, gate)(b, **kwargs)
+        return gated
     return lambda x: getattr(jax.nn, JAX_ROWWISE[name])(x, axis=-1)
 
 
@@ -317,8 +344,11 @@ JAX_NN: dict[str, tuple[str, dict[str, Any], tuple[str, ...]]] = {
 """Case key -> (jax.nn function, parameter values it has built in, parameters it takes by
 position after x); gelu's ``approximate`` is passed as a bool."""
 JAX_ROWWISE = {"softmax": "softmax", "log_softmax": "log_softmax", "glu": "glu"}
-JAX_ROWWISE_NAMES = (*JAX_ROWWISE, "softmin")
-"""Row-wise functions along the last axis (softmin is softmax of -x)."""
+JAX_GATES = {"swiglu": ("silu", {}), "geglu": ("gelu", {"approximate": False}),
+             "reglu": ("relu", {})}
+JAX_ROWWISE_NAMES = (*JAX_ROWWISE, "softmin", *JAX_GATES)
+"""Row-wise functions along the last axis (softmin is softmax of -x; glu's siblings
+a * f(b) on the halves, as two operations)."""
 
 
 def jax_module() -> Any:

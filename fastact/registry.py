@@ -413,14 +413,14 @@ ROW_LOOP_COSTS: dict[str, tuple[int, str]] = {
     "maxout": (2, "0.36 ns, backward 0.54 (64K float32, 2 pieces)"),
     "maxout_general": (15, "float16, over 64 pieces, runs with a NaN"),
     "glu": (3, "0.83 ns"),
-    "swiglu": (3, ""),
-    "geglu": (5, ""),
-    "reglu": (1, ""),
+    "swiglu": (6, "1.6 ns"),
+    "geglu": (10, "2.5 ns"),
+    "reglu": (2, "0.52 ns"),
     "sparsemax": (52, ""),
 }
 """The row-wise loops' costs per input element, in the unit of ``COST_UNIT_NS``, with how
-they were measured (``python -m fastact --threads 1``; glu per output element, its gate's
-backward on 64K float32 elements; maxout on 64K float32 elements)."""
+they were measured (``python -m fastact --threads 1``; the gated family per output element,
+the gate's backward on 64K float32 elements; maxout on 64K float32 elements)."""
 
 DOMAIN_TEXTS: dict[str, str] = {
     "finite": "a finite number",

@@ -56,10 +56,10 @@ SIGNATURES = {  # gufunc signatures of each row-wise function: (forward, backwar
     "maxout": ("(p)->()", "(),(p)->(p)"),
     "sparsemax": ("(n)->(n)", "(n),(n)->(n)"),
     # the gated family, all-scalar core dims: NumPy makes them plain ufuncs
-    **{name: (None, None) for name in ("glu", "swiglu", "geglu", "reglu")},
+    **{row.name: (None, None) for row in registry.ROWWISE if row.gate},
 }
 ALONG_AN_AXIS = {  # the same loops with the row as a core dimension, for N-d arrays
-    name: ("(n),(n)->(n)", "(n),(n),(n)->(n),(n)") for name in ("glu", "swiglu", "geglu", "reglu")
+    row.name: ("(n),(n)->(n)", "(n),(n),(n)->(n),(n)") for row in registry.ROWWISE if row.gate
 }
 
 

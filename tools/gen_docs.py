@@ -281,7 +281,7 @@ COSTS_HEADER = """/*
  * elements at the best dispatch level
  * of a 2-core AMD EPYC with AVX-512, measured by tools/measure_costs.py.
  * Row-wise (per element of the input): from python -m fastact --threads 1
- * on the same machine; glu per output element, its gate's backward on 64K
+ * on the same machine; the gates per output element, their backward on 64K
  * float32 elements; maxout on 64K float32 elements.
  */
 #ifndef FA_COSTS_H
