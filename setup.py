@@ -54,17 +54,17 @@ C_WARNINGS = ["-Wall", "-Wextra", "-Wstrict-prototypes", "-Wvla", "-Wundef", "-W
 ELEMENTWISE_FLAGS = ["-O3", "-fno-trapping-math", "--param=max-tree-if-conversion-phi-args=32",
                      "-fno-thread-jumps", "-g0"]
 KERNEL_SOURCES = {
-    "csrc/fa_loops.c": ELEMENTWISE_FLAGS,
+    "csrc/loops/fa_loops.c": ELEMENTWISE_FLAGS,
     # the same loops computing in float (fa_real.h), with float literals
-    "csrc/fa_loops_float.c": [*ELEMENTWISE_FLAGS, "-fsingle-precision-constant"],
+    "csrc/loops/fa_loops_float.c": [*ELEMENTWISE_FLAGS, "-fsingle-precision-constant"],
     # the vectorized softmax rows, in double and in float
-    "csrc/fa_softmax_rows.c": ELEMENTWISE_FLAGS,
-    "csrc/fa_softmax_rows_float.c": [*ELEMENTWISE_FLAGS, "-fsingle-precision-constant"],
+    "csrc/loops/fa_softmax_rows.c": ELEMENTWISE_FLAGS,
+    "csrc/loops/fa_softmax_rows_float.c": [*ELEMENTWISE_FLAGS, "-fsingle-precision-constant"],
     # maxout across groups, in double and in float
-    "csrc/fa_maxout_rows.c": ELEMENTWISE_FLAGS,
-    "csrc/fa_maxout_rows_float.c": [*ELEMENTWISE_FLAGS, "-fsingle-precision-constant"],
+    "csrc/loops/fa_maxout_rows.c": ELEMENTWISE_FLAGS,
+    "csrc/loops/fa_maxout_rows_float.c": [*ELEMENTWISE_FLAGS, "-fsingle-precision-constant"],
     # row-wise loops: the hardware flags are the reported ones, trapping math stays
-    "csrc/fa_rowwise.c": ["-O3", "-g0"],
+    "csrc/loops/fa_rowwise.c": ["-O3", "-g0"],
 }
 # Dispatch levels after the baseline: (name, flags), x86-64 only.
 X86_LEVELS = [
@@ -240,10 +240,11 @@ class BuildExt(build_ext):
 
 extension = Extension(
     "fastact._ufuncs",
-    sources=["fastact/_ufuncs.pyx", "csrc/fa_dispatch.c", "csrc/fa_parallel.c"],
+    sources=["fastact/_ufuncs.pyx", "csrc/loops/fa_dispatch.c", "csrc/loops/fa_parallel.c"],
     # the math is in headers; the kernel sources are compiled per level (BuildExt)
-    depends=sorted(glob.glob("csrc/*.h") + glob.glob("csrc/*.def") + list(KERNEL_SOURCES)),
-    include_dirs=["csrc", np.get_include()],
+    depends=sorted(glob.glob("csrc/*/*.h") + glob.glob("csrc/*/*.def") + list(KERNEL_SOURCES)),
+    # the data path, last to first: the loops, the kernels they call, the math those use
+    include_dirs=["csrc/loops", "csrc/kernels", "csrc/math", np.get_include()],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_25_API_VERSION")],
     libraries=["m"] if sys.platform != "win32" else [],
 )

@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
-"""The compiled ufuncs, registered from the C tables in csrc/fa_loops.c and fa_rowwise.c.
+"""The compiled ufuncs, registered from the C tables in csrc/loops/fa_loops.c and fa_rowwise.c.
 
 Registration, dispatch-level choice and thread-count plumbing only: the math
 lives in C, the keyword parameters in fastact._api. The kernels are compiled

@@ -1,7 +1,7 @@
 """Every activation is in its three places, and nothing is anywhere else.
 
 An elementwise activation lives in its C definition (``fa_act_<kernel>`` in
-csrc/fa_activations.h, f and f' in one function, with ``_from_output`` and ``_dparam``
+csrc/kernels/fa_activations.h, f and f' in one function, with ``_from_output`` and ``_dparam``
 where the record says so), its NumPy reference formula (``fastact/reference/_formulas.py``) and its
 registry record (``fastact/registry.py``); tools/gen_docs.py writes the rest from the
 record. A row-wise one lives in its compiled loops, its reference and its record. Each
@@ -25,7 +25,7 @@ from fastact.reference._formulas import _FORMULAS as FORMULAS
 from fastact.reference._formulas import _FROM_OUTPUT as FROM_OUTPUT
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADER = (ROOT / "csrc" / "fa_activations.h").read_text()
+HEADER = (ROOT / "csrc" / "kernels" / "fa_activations.h").read_text()
 DEFINED = set(re.findall(r"^FA_INLINE fa_real (fa_act_\w+)\(", HEADER, flags=re.MULTILINE))
 KERNELS = [(rec, choice, rec.kernel(choice)) for rec in registry.RECORDS
            for choice in rec.choices]
@@ -40,9 +40,9 @@ def _missing(rec: registry.Record, kernel: str) -> list[str]:
               f"fa_act_{kernel}_dparam": rec.param_grad}
     for function, needed in wanted.items():
         if needed and function not in DEFINED:
-            found.append(f"csrc/fa_activations.h has no {function}")
+            found.append(f"csrc/kernels/fa_activations.h has no {function}")
         if not needed and function in DEFINED:
-            found.append(f"csrc/fa_activations.h defines {function}, which the record does "
+            found.append(f"csrc/kernels/fa_activations.h defines {function}, which the record does "
                          "not announce")
     if kernel not in FORMULAS:
         found.append(f"{FORMULAS_FILE} has no formula {kernel!r} in _FORMULAS")
@@ -71,7 +71,7 @@ def test_nothing_lives_outside_the_registry():
     """C definitions, reference formulas and mpmath truths each belong to a kernel."""
     kernels = {k for _, _, k in KERNELS}
     suffixes = ("_from_output", "_dparam")
-    orphans = [f"csrc/fa_activations.h: {f}" for f in sorted(DEFINED)
+    orphans = [f"csrc/kernels/fa_activations.h: {f}" for f in sorted(DEFINED)
                if f.removeprefix("fa_act_") not in kernels
                and not any(f.endswith(s) and f.removeprefix("fa_act_").removesuffix(s)
                            in kernels for s in suffixes)]
@@ -84,7 +84,7 @@ def test_nothing_lives_outside_the_registry():
 def test_each_rowwise_activation_is_in_its_places(row):
     missing = []
     if row.name not in _ufuncs.UFUNCS:
-        missing.append(f"no compiled loop {row.name!r} (csrc/fa_rowwise.c)")
+        missing.append(f"no compiled loop {row.name!r} (csrc/loops/fa_rowwise.c)")
     if not callable(getattr(reference, row.name, None)):
         missing.append(f"fastact.reference has no {row.name}")
     if not callable(getattr(fastact, row.name, None)):
@@ -105,7 +105,7 @@ def test_generated_files_are_fresh():
 
 @pytest.mark.parametrize("generator", ["gen_constants.py", "gen_series.py"])
 def test_generated_headers_are_fresh(generator):
-    """csrc/fa_constants.h and csrc/fa_series.h are what their mpmath generators write."""
+    """csrc/math/fa_constants.h and csrc/math/fa_series.h are what their mpmath generators write."""
     result = subprocess.run([sys.executable, str(ROOT / "tools" / generator), "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,4 +1,4 @@
-"""Calls large enough for the streaming stores (csrc/fa_loop_util.h, fa_stream_share).
+"""Calls large enough for the streaming stores (csrc/loops/fa_loop_util.h, fa_stream_share).
 
 Cheap loops whose call moves more than 64 MB compute each block into a buffer and
 stream it out; the first block ends at a 64-byte line of the first output. These

@@ -16,7 +16,7 @@ NAMES = registry.names(include_aliases=True)
 
 def test_activation_list_in_c_matches_the_registry():
     listed = [line.split("(")[1].split(",")[0] for line in
-              (ROOT / "csrc" / "fa_activations.def").read_text().splitlines()
+              (ROOT / "csrc" / "kernels" / "fa_activations.def").read_text().splitlines()
               if line.startswith("FA_ACTIVATION(")]
     assert sorted(listed) == sorted(registry.kernel_names())
 

@@ -1,4 +1,5 @@
-"""Generate csrc/fa_constants.h: mathematical constants split into hi + lo, in double and float.
+"""Generate csrc/math/fa_constants.h: mathematical constants split into hi + lo, in double
+and float.
 
 Each constant of TABLE is evaluated in mpmath at 60 digits; hi is the double (or float)
 nearest to it and lo the one nearest to the remainder, so hi + lo carries ~106 bits (~48
@@ -6,7 +7,7 @@ in float). A constant that is not split is rounded once. The double section comm
 each value to 20 digits; the float section repeats the names bare, except where a
 constant exists only in float. SELU's two defining decimals close the file as they are.
 
-    python tools/gen_constants.py --write   # rewrite csrc/fa_constants.h
+    python tools/gen_constants.py --write   # rewrite csrc/math/fa_constants.h
     python tools/gen_constants.py --check   # exit 1 if it is stale (the tests and CI run this)
     python tools/gen_constants.py           # print it
 """
@@ -117,7 +118,7 @@ def section(precision: str) -> list[str]:
 
 
 def header() -> str:
-    """The text of csrc/fa_constants.h."""
+    """The text of csrc/math/fa_constants.h."""
     lines = ["", "#ifdef FA_REAL_FLOAT", "", *section("float"), "", "#else", "",
              *section("double"), "", "#endif", "",
              f"#define FA_SELU_SCALE {SELU_SCALE}", f"#define FA_SELU_ALPHA {SELU_ALPHA}", "",
@@ -126,7 +127,8 @@ def header() -> str:
 
 
 def main(argv: list[str]) -> int:
-    return deliver(header(), ROOT / "csrc" / "fa_constants.h", argv, "tools/gen_constants.py")
+    return deliver(header(), ROOT / "csrc" / "math" / "fa_constants.h", argv,
+                   "tools/gen_constants.py")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Generate from the registry what restates it: the README's table of activations,
-docs/activations.md, fastact/__init__.pyi, the C lists csrc/fa_activations.def and
-csrc/fa_gates.def, and the costs csrc/fa_costs.h; and the README's short table of speed and
-accuracy from docs/speed.md and docs/accuracy.md (tools/gen_speed_table.py). It needs no
-build: the C lists must exist before one.
+docs/activations.md, fastact/__init__.pyi, the C lists csrc/kernels/fa_activations.def and
+csrc/kernels/fa_gates.def, and the costs csrc/kernels/fa_costs.h; and the README's short
+table of speed and accuracy from docs/speed.md and docs/accuracy.md
+(tools/gen_speed_table.py). It needs no build: the C lists must exist before one.
 
     python tools/gen_docs.py          # rewrite them in place
     python tools/gen_docs.py --check  # exit 1 if any is stale (the tests and CI run this)
@@ -312,9 +312,9 @@ def main(argv: list[str]) -> int:
                             (ROOT / "docs" / "accuracy.md").read_text())
     generated = {readme: new_text, ROOT / "docs" / "activations.md": activations_page(),
                  stub_path: stub(),
-                 ROOT / "csrc" / "fa_activations.def": activations_def(),
-                 ROOT / "csrc" / "fa_gates.def": gates_def(),
-                 ROOT / "csrc" / "fa_costs.h": costs_header()}
+                 ROOT / "csrc" / "kernels" / "fa_activations.def": activations_def(),
+                 ROOT / "csrc" / "kernels" / "fa_gates.def": gates_def(),
+                 ROOT / "csrc" / "kernels" / "fa_costs.h": costs_header()}
     if "--check" in argv:
         stale = [p.name for p, new in generated.items()
                  if not p.exists() or p.read_text() != new]

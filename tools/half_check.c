@@ -1,12 +1,12 @@
 /*
- * half_check.c -- csrc/fa_half.h's float conversions against its double ones,
+ * half_check.c -- csrc/math/fa_half.h's float conversions against its double ones,
  * exhaustively: every binary16 to float (bitwise, NaNs by payload and sign),
  * and every binary32 value to binary16 (bitwise). Then the float16 loops'
  * block conversions (fa_vec.h) against fa_half.h's float forms, every input
  * again: built with -mf16c (or -mavx512f), those are the CPU's instructions.
  *
- *     cc -O2 -Icsrc tools/half_check.c -o /tmp/half_check && /tmp/half_check
- *     cc -O2 -mavx2 -mf16c -Icsrc tools/half_check.c -o /tmp/half_check && /tmp/half_check
+ *     cc -O2 -Icsrc/math -Icsrc/kernels -Icsrc/loops tools/half_check.c -o /tmp/half_check && /tmp/half_check
+ *     cc -O2 -mavx2 -mf16c -Icsrc/math -Icsrc/kernels -Icsrc/loops tools/half_check.c -o /tmp/half_check && /tmp/half_check
  */
 #include <stdio.h>
 

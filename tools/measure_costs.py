@@ -1,7 +1,7 @@
 """Measure what one element of each activation costs, for the registry's ``cost_ns``
-(from which tools/gen_docs.py writes csrc/fa_costs.h).
+(from which tools/gen_docs.py writes csrc/kernels/fa_costs.h).
 
-The OpenMP policy (csrc/fa_parallel.c) runs a loop on several threads when
+The OpenMP policy (csrc/loops/fa_parallel.c) runs a loop on several threads when
 n * cost exceeds FA_PARALLEL_MIN_WORK; cost is in units of COST_UNIT_NS
 nanoseconds per element, measured here on one thread: the float32
 value_and_grad loop on 64K contiguous elements (in cache), at the best

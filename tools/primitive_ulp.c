@@ -1,11 +1,11 @@
 /*
  * primitive_ulp.c -- the worst error, in ULP, of fastact's exp, expm1, log1p,
- * tanh and erfc primitives (csrc/fa_math.h) against the C library's long double
+ * tanh and erfc primitives (csrc/math/fa_math.h) against the C library's long double
  * functions (64-bit significand, so the truth is 11 bits finer than double)
  * on 20 million points per function: the full range, [-1, 1], and tiny
  * arguments down to 2^-60.
  *
- *   gcc -O2 -ffp-contract=off -mavx2 -mfma -Icsrc tools/primitive_ulp.c -o /tmp/ulp -lm && /tmp/ulp
+ *   gcc -O2 -ffp-contract=off -mavx2 -mfma -Icsrc/math -Icsrc/kernels -Icsrc/loops tools/primitive_ulp.c -o /tmp/ulp -lm && /tmp/ulp
  */
 #include "fa_math.h"
 #include <stdio.h>

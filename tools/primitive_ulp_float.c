@@ -1,10 +1,10 @@
 /*
  * primitive_ulp_float.c -- the worst error, in float ULP, of fastact's float
- * exp, expm1, log1p, tanh and erfc (csrc/fa_math.h built with FA_REAL_FLOAT,
- * as csrc/fa_loops_float.c is) against the C library's double functions, on
+ * exp, expm1, log1p, tanh and erfc (csrc/math/fa_math.h built with FA_REAL_FLOAT,
+ * as csrc/loops/fa_loops_float.c is) against the C library's double functions, on
  * 20 million points per function.
  *
- *   gcc -O2 -std=c99 -ffp-contract=off -fsingle-precision-constant -mavx2 -mfma -Icsrc \
+ *   gcc -O2 -std=c99 -ffp-contract=off -fsingle-precision-constant -mavx2 -mfma -Icsrc/math -Icsrc/kernels -Icsrc/loops \
  *       tools/primitive_ulp_float.c -o /tmp/ulpf -lm && /tmp/ulpf
  */
 #define FA_REAL_FLOAT
