@@ -195,6 +195,7 @@ TORCH: dict[str, Callable[[Any, Any, dict[str, Any]], Any]] = {
     "sigmoid": lambda t, x, p: t.sigmoid(x),
     "tanh": lambda t, x, p: t.tanh(x),
     "relu": lambda t, x, p: t.nn.functional.relu(x),
+    "relu_squared": lambda t, x, p: t.square(t.nn.functional.relu(x)),
     "leaky_relu": lambda t, x, p: t.nn.functional.leaky_relu(x, p["alpha"]),
     "elu": lambda t, x, p: t.nn.functional.elu(x, p["alpha"]),
     "selu": lambda t, x, p: t.nn.functional.selu(x),
