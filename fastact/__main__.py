@@ -100,11 +100,20 @@ def header(size: int, dtype: np.dtype, repeat: int) -> str:
             f"NumPy {np.__version__}; {size:,} {dtype.name} elements, best of {repeat}")
 
 
+SUBCOMMANDS = """subcommands (each with its own --help):
+  python -m fastact bench ...   fastact against NumPy, SciPy, numexpr, PyTorch and JAX
+  python -m fastact check ...   float32 accuracy against the contract, strided or exhaustive
+  python -m fastact plot ...    the activations and their derivatives drawn to a file"""
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m fastact",
         description="Time every fastact activation against fastact.reference and report "
-                    "its largest error (in ULP) against it.")
+                    "its largest error (in ULP) against it.",
+        epilog=SUBCOMMANDS, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version",
+                        version=f"fastact {fastact.__version__}")
     parser.add_argument("--size", type=int, default=1_000_000,
                         help="elements per array (default: %(default)s)")
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
@@ -136,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
         from fastact import _check
 
         return _check.main(argv[1:])
+    if argv[:1] == ["plot"]:
+        from fastact import _plot_command
+
+        return _plot_command.main(argv[1:])
     args = parse_args(argv)
     if args.threads is not None:
         fastact.set_num_threads(args.threads)
