@@ -103,7 +103,10 @@ def header(size: int, dtype: np.dtype, repeat: int) -> str:
 SUBCOMMANDS = """subcommands (each with its own --help):
   python -m fastact bench ...   fastact against NumPy, SciPy, numexpr, PyTorch and JAX
   python -m fastact check ...   float32 accuracy against the contract, strided or exhaustive
-  python -m fastact plot ...    the activations and their derivatives drawn to a file"""
+  python -m fastact plot ...    the activations and their derivatives drawn to a file
+  python -m fastact list        every function with its parameters and range
+  python -m fastact info NAME   one function: formula, notes, accuracy and speed
+  python -m fastact guide [TASK]  which activations suit which task, and why"""
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -145,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         from fastact import _check
 
         return _check.main(argv[1:])
+    if argv[:1] and argv[0] in ("list", "info", "guide"):
+        from fastact import _describe
+
+        return _describe.main(argv[0], argv[1:])
     if argv[:1] == ["plot"]:
         from fastact import _plot_command
 

@@ -432,6 +432,61 @@ DOMAIN_TEXTS: dict[str, str] = {
 }
 """A parameter's domain (``Param.domain``) -> what its value must be, as the errors say it."""
 
+@dataclass(frozen=True)
+class Task:
+    """A kind of layer or model, the activations that suit it, and why."""
+
+    key: str
+    title: str
+    choices: tuple[str, ...]
+    why: str
+
+
+GUIDE: tuple[Task, ...] = (
+    Task("cnn", "Hidden layers of CNNs (image classification, segmentation, detection)",
+         ("relu", "leaky_relu", "silu"),
+         "ReLU is cheap and does not saturate for x > 0, so gradients survive depth; "
+         "leaky_relu keeps negative units trainable; silu (swish) is smooth and often a "
+         "little more accurate, for an exponential per element."),
+    Task("mlp", "Hidden layers of MLPs", ("relu", "gelu", "elu"),
+         "Non-saturating for positive inputs; gelu and elu are smooth and pass some "
+         "negative signal, which helps small and deep MLPs alike."),
+    Task("transformer", "Transformer feed-forward blocks", ("gelu", "swiglu", "geglu"),
+         "GELU in BERT- and GPT-2-style models; the gated swiglu and geglu in LLaMA-, "
+         "PaLM- and T5 1.1-style models, which reach a lower loss at the same size."),
+    Task("binary", "Binary and multi-label outputs", ("sigmoid", "log_sigmoid"),
+         "One independent probability per output; log_sigmoid gives the log-likelihood "
+         "the loss needs without overflow or log(0)."),
+    Task("multiclass", "Multi-class outputs", ("softmax", "log_softmax"),
+         "A probability distribution over the classes; log_softmax feeds cross-entropy "
+         "stably."),
+    Task("regression", "Regression outputs", ("linear", "softplus"),
+         "The identity leaves the range free; softplus keeps a positive target "
+         "(a rate, a scale) positive and smooth."),
+    Task("recurrent", "Recurrent gates (LSTM, GRU)", ("sigmoid", "tanh"),
+         "Sigmoid gates in (0, 1) choose how much passes; tanh keeps the candidate state "
+         "bounded and zero-centred. Depth in time is where their vanishing gradients "
+         "hurt: the gates' additive paths are what carry the gradient."),
+    Task("mobile", "Mobile and quantized networks", ("hard_swish", "hard_sigmoid", "relu6"),
+         "Piecewise-linear: no exponential, and bounded ranges that quantize well "
+         "(MobileNetV3)."),
+    Task("self-normalizing", "Self-normalising networks", ("selu",),
+         "With LeCun-normal initialisation SELU keeps activations near zero mean and unit "
+         "variance through many layers without batch normalisation."),
+    Task("generative", "Generative adversarial networks",
+         ("leaky_relu", "relu", "tanh", "sigmoid"),
+         "leaky_relu in the discriminator and relu in the generator keep gradients "
+         "flowing; tanh maps the generated image to [-1, 1]; sigmoid is the "
+         "discriminator's real-or-fake output."),
+    Task("embedding", "Image and text embeddings", ("relu", "silu", "gelu"),
+         "The hidden layers' choices; the embedding itself is usually left linear "
+         "(then normalised)."),
+    Task("sparse", "Sparse attention and sparse outputs", ("sparsemax", "relu", "softshrink"),
+         "sparsemax gives exact zeros where softmax gives small weights; relu and "
+         "softshrink zero small activations."),
+)
+"""Which activations suit which task, with the reasons; ``python -m fastact guide``."""
+
 ALIASES: dict[str, tuple[str, dict[str, float]]] = {
     "logistic": ("sigmoid", {}),
     "hard_silu": ("hard_swish", {}),
