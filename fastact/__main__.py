@@ -106,7 +106,8 @@ SUBCOMMANDS = """subcommands (each with its own --help):
   python -m fastact plot ...    the activations and their derivatives drawn to a file
   python -m fastact list        every function with its parameters and range
   python -m fastact info NAME   one function: formula, notes, accuracy and speed
-  python -m fastact guide [TASK]  which activations suit which task, and why"""
+  python -m fastact guide [TASK]  which activations suit which task, and why
+  python -m fastact gradient-flow   how much of a gradient survives N layers of each"""
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -152,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         from fastact import _describe
 
         return _describe.main(argv[0], argv[1:])
+    if argv[:1] == ["gradient-flow"]:
+        from fastact import _gradient_flow
+
+        return _gradient_flow.main(argv[1:])
     if argv[:1] == ["plot"]:
         from fastact import _plot_command
 
