@@ -62,7 +62,7 @@ def test_against_mpmath(record, dtype, which):
     g = np.resize(np.array(_magnitudes(dtype)[:5], dtype), a.size)
     x = np.stack([a, b], axis=-1)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # overflow is a true result
+        warnings.filterwarnings("ignore", "overflow", RuntimeWarning)  # a true result
         y = impl(x)[:, 0]
         ga, gb = impl.backward(g[:, None], x).T
     found = []
@@ -101,22 +101,49 @@ CONVENTIONS = [
     ("swiglu", NAN, 1.0, NAN),
     ("geglu", 1.0, NAN, NAN),
     ("reglu", NAN, -INF, NAN),
+    # an infinite a times an f(b) that underflows, however far, is still infinite
+    ("swiglu", INF, -800.0, -INF),
+    ("swiglu", INF, -3e4, -INF),
+    ("geglu", -INF, -50.0, INF),
+    ("geglu", INF, -3e4, -INF),
+]
+BACKWARD_CONVENTIONS = [
+    # (name, g, a, b, (d/da, d/db)), zeros compared without their sign: the closed gate
+    # gives zeros for any g and a; infinite factors times an underflowed f or f' are infinite
+    ("swiglu", 1.0, INF, -INF, (0.0, 0.0)),
+    ("geglu", INF, 1.0, -INF, (0.0, 0.0)),
+    ("reglu", INF, INF, -INF, (0.0, 0.0)),
+    ("swiglu", 1.0, INF, -1e4, (0.0, -INF)),
+    ("geglu", INF, 1.0, -60.0, (-INF, -INF)),
+    ("reglu", 1.0, INF, -1.0, (0.0, NAN)),
+    ("swiglu", NAN, 1.0, -INF, (NAN, NAN)),
+    ("geglu", 2.0, 3.0, INF, (INF, 6.0)),
 ]
 
 
 @pytest.mark.parametrize("which", list(IMPLS))
 @pytest.mark.parametrize("dtype", FLOATS, ids=_ids)
 def test_conventions_by_value(dtype, which):
-    """Special values give the documented results, bit for bit (sign of zero included)."""
+    """Special values give the documented results, the forward bit for bit (sign of zero
+    included), with no floating-point flag raised."""
     found = []
-    for name, a, b, want in CONVENTIONS:
-        with np.errstate(invalid="ignore"):
-            got = getattr(IMPLS[which], name)(np.array([a, b], dtype))[0]
-        want = np.array(want, dtype)
-        same = (np.isnan(got) and np.isnan(want)) or (got == want and
-                                                       np.signbit(got) == np.signbit(want))
-        if not same:
-            found.append(f"{name}([{a}, {b}]) = {got!r}, want {want!r}")
+
+    def array(*values):  # a value beyond float16's range is infinite there
+        with np.errstate(over="ignore"):
+            return np.array(values, dtype)
+
+    with np.errstate(all="raise"):  # no flag: not even underflow in the deep tails
+        for name, a, b, want in CONVENTIONS:
+            got = getattr(IMPLS[which], name)(array(a, b))[0]
+            want = array(want)[0]
+            same = (np.isnan(got) and np.isnan(want)) or (got == want and
+                                                           np.signbit(got) == np.signbit(want))
+            if not same:
+                found.append(f"{name}([{a}, {b}]) = {got!r}, want {want!r}")
+        for name, g, a, b, want in BACKWARD_CONVENTIONS:
+            got = getattr(IMPLS[which], name).backward(array(g), array(a, b))
+            if not np.array_equal(got, array(*want), equal_nan=True):
+                found.append(f"{name}.backward({g}, [{a}, {b}]) = {got!r}, want {want}")
     assert not found, "\n".join(found)
 
 

@@ -27,8 +27,9 @@ the domain), ``out=`` (sometimes not contiguous, sometimes one of the inputs) an
 
 The exceptions are the tests' own: float64 derivatives near the interior roots of f'
 (silu, swish, mish, gelu), where the long-double reference cancels (tests/test_accuracy.py
-checks them against mpmath), and glu's entries where the reference computes float16 and
-float32 in double beyond its range (tests/test_groups.py); and the disagreements listed
+checks them against mpmath, as tests/test_gated.py does for the gates' f'), and glu's
+entries where the reference computes float16 and float32 in double beyond its range
+(tests/test_groups.py); and the disagreements listed
 in KNOWN, bugs not fixed yet, whose elements are left out and counted.
 
 It runs for ``--seconds``, as a series of hypothesis runs of CHUNK examples each, seeded
@@ -457,7 +458,7 @@ def draw_rowwise(draw, rng) -> Example:
         if name == "maxout":
             pieces = draw(st.integers(1, 5), label="pieces")
             n = n - n % pieces if not wrong or draw(st.integers(0, 10), label="ragged") else n
-        elif name == "glu":
+        elif rec.gate:
             n = n - n % 2 if not wrong or draw(st.integers(0, 10), label="odd") else n
         shape[axis] = n
     if name == "maxout" and pieces is None:
@@ -474,10 +475,10 @@ def draw_rowwise(draw, rng) -> Example:
     if op == "forward":
         example = Example(name, op, [xr, *lead], kwargs, rowwise=True)
     else:
-        # grad_out: the output's shape (maxout's groups, glu's halves), finite values
+        # grad_out: the output's shape (maxout's groups, the gates' halves), finite values
         gshape = list(shape)
-        if ndim and -ndim <= axis < ndim and name in ("maxout", "glu"):
-            div = 2 if name == "glu" else pieces
+        if ndim and -ndim <= axis < ndim and (name == "maxout" or rec.gate):
+            div = 2 if rec.gate else pieces
             if isinstance(div, int) and not isinstance(div, bool) and div > 0:
                 gshape[axis] //= div
         gdt = draw(st.sampled_from([computed_dtype(dtype) if dtype.kind != "c" else dtype,
@@ -654,11 +655,19 @@ def row_bounds(example: Example, want, inputs) -> tuple[Any, Any]:
         small = np.where(underflowed(want, dtype), 2 * tiny, 0)
         if name == "maxout":
             return np.zeros(np.shape(want), LD), None
-        if name == "glu":
+        gate = registry.get(name).gate
+        if gate:
             x = np.asarray(inputs[0] if op == "forward" else inputs[1], np.float64)
             a, b = np.split(x, 2, axis=axis)
             ulps = FORWARD_ULP if op == "forward" else DERIVATIVE_ULP
             bound = np.maximum(ulps * ulp_of(want, dtype), small)
+            if name != "glu":  # float64's reference cancels near a root of f'
+                root = registry.derivative_roots().get(gate)
+                near = (np.abs(b - root) < 1e-3) if root is not None and dtype == np.float64 \
+                    else np.zeros(b.shape, bool)
+                if op == "forward":
+                    return bound, None
+                return bound, np.concatenate([np.zeros(a.shape, bool), near], axis=axis)
             if op == "forward":
                 skip = ~np.isfinite(a) & (b < -700)
             else:

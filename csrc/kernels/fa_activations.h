@@ -732,7 +732,9 @@ FA_INLINE fa_real fa_act_squareplus(fa_real x, const fa_real *p, fa_real *d, int
         *d = 0.5 + 0.5 * ratio;
         return 0.5 * x + 0.5 * s;
     }
-    *d = b == 0.0 ? 0.0 : ((b / s) / gap) * 0.25; /* b/s <= sqrt(b), gap >= s/2 */
+    /* b/s <= sqrt(b), gap >= s/2; the quarter before the last division, so that
+     * a subnormal f' is rounded once (not to 0 where it is not: -inf g times it) */
+    *d = b == 0.0 ? 0.0 : ((b / s) * 0.25) / gap;
     return b == 0.0 ? 0.0 : (b / gap) * 0.25;
 }
 FA_INLINE fa_real fa_act_squareplus_from_output(fa_real y, const fa_real *p)

@@ -846,6 +846,10 @@ double FA_LEVELED(fa_glu_backward_tail)(double g, double a, double b, double *gb
     return b < FA_DEEP_TAIL ? fa_scale_by_exp(g, b) : g * s;
 }
 
+#if LDBL_MANT_DIG < 64 || LDBL_MAX_EXP < 16384
+#error "the gated family's tails need a long double with 64 bits and double's square range"
+#endif
+
 /* The gated family's elements that fa_gate_NAME sends here (fa_activations.h),
  * for every dtype: the products in long double (64 bits, and an exponent range
  * that holds g a f'(b) for any doubles), f(b) and f'(b) from the double
@@ -866,7 +870,10 @@ static int fa_gate_factors_silu(double b, long double *v, long double *d)
     }
     if (!(b < FA_DEEP_TAIL) || isinf(b))
         return 0;
-    long double e = expl(b);
+    /* e^b clamped above long double's underflow, so that f(b) and f'(b) stay
+     * nonzero with their signs (an infinite a or g times them is infinite)
+     * while any finite product with them still rounds to 0 in double */
+    long double e = expl(fmax(b, -11000.0));
     *v = b * e;
     *d = (1.0L + b) * e;
     return 1;
@@ -875,8 +882,9 @@ static int fa_gate_factors_silu(double b, long double *v, long double *d)
 /* gelu below FA_GELU_ERF_DEEP: b Phi(b) = -phi(b) S and gelu'(b) =
  * phi(b) (b - S/b) with the series S of fa_gelu_erf_series, phi(b) =
  * e^(-b^2/2) / sqrt(2 pi) with b^2 as a double-double (its low part to first
- * order). Below -200, phi(b) is 0 in long double too. At 0:
- * gelu(b) = b (1/2 + b/sqrt(2 pi) - ...), gelu'(b) = 1/2 + 2b/sqrt(2 pi) - .... */
+ * order); b clamped at -150, where phi(b) is still a (tiny) long double, for
+ * the reason silu's e^b is. At 0: gelu(b) = b (1/2 + b/sqrt(2 pi) - ...),
+ * gelu'(b) = 1/2 + 2b/sqrt(2 pi) - .... */
 static int fa_gate_factors_gelu_erf(double b, long double *v, long double *d)
 {
     const long double inv_sqrt_2pi = 0.398942280401432677939946059934381868L;
@@ -887,7 +895,7 @@ static int fa_gate_factors_gelu_erf(double b, long double *v, long double *d)
     }
     if (!(b < FA_GELU_ERF_DEEP) || isinf(b))
         return 0;
-    double bc = fmax(b, -200.0), series = fa_gelu_erf_series(bc);
+    double bc = fmax(b, -150.0), series = fa_gelu_erf_series(bc);
     fa_dd square = fa_two_prod(bc, bc);
     long double phi = expl(-0.5L * square.hi) * (1.0L - 0.5L * square.lo) * inv_sqrt_2pi;
     *v = -phi * series;
@@ -904,27 +912,47 @@ static int fa_gate_factors_relu(double b, long double *v, long double *d)
 
 /* f(b) and f'(b) in long double: fa_gate_factors_KERNEL's, or the double kernel's. */
 #define FA_GATE_FACTORS(KERNEL, b, v, d)                                                           \
-    if (!fa_gate_factors_##KERNEL(b, &v, &d)) {                                                       \
+    if (!fa_gate_factors_##KERNEL(b, &v, &d)) {                                                    \
         double kernel_d, kernel_v = fa_act_##KERNEL(b, (const double *)0, &kernel_d, (int *)0);    \
         v = kernel_v, d = kernel_d;                                                                \
     }
 
-/* At b = -inf, a f(b) is a signed 0 (f(-inf) = +-0) for an infinite a too. */
+/* The x87 unit computes the long double arithmetic, and its exception flags
+ * are not the SSE ones the loops save and restore (fa_loop_util.h): they are
+ * cleared once a tail's results are stored (volatile: not before), so that
+ * they reach NumPy as little as the SSE flags of the loops do. */
+static inline void fa_x87_flags_clear(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __asm__ __volatile__("fnclex" ::: "memory");
+#endif
+}
+
+/* An infinite factor as its sign, where its product with a zero is a limit. */
+static inline double fa_unit(double x) { return isinf(x) ? copysign(1.0, x) : x; }
+
+/* At b = -inf the gate is closed: f(-inf) and f'(-inf) are signed zeros, and
+ * the products are zeros for infinite g and a too. */
 #define FA_GATE_TAILS(NAME, KERNEL)                                                                \
     double FA_LEVELED(fa_gate_tail_##NAME)(double a, double b)                                     \
     {                                                                                              \
         long double v, d;                                                                          \
         FA_GATE_FACTORS(KERNEL, b, v, d)                                                           \
-        if (b == -INFINITY && isinf(a))                                                            \
-            return copysign(1.0, a) * (double)v;                                                   \
-        return (double)(a * v);                                                                    \
+        volatile double y = b == -INFINITY ? fa_unit(a) * (double)v : (double)(a * v);             \
+        fa_x87_flags_clear();                                                                      \
+        return y;                                                                                  \
     }                                                                                              \
     double FA_LEVELED(fa_gate_backward_tail_##NAME)(double g, double a, double b, double *gb)      \
     {                                                                                              \
         long double v, d;                                                                          \
         FA_GATE_FACTORS(KERNEL, b, v, d)                                                           \
-        *gb = (double)((long double)g * a * d);                                                    \
-        return (double)(g * v);                                                                    \
+        int closed = b == -INFINITY;                                                               \
+        volatile double gx = closed ? fa_unit(g) * (double)v : (double)(g * v);                    \
+        volatile double ga = closed ? fa_unit(g) * fa_unit(a) * (double)d                          \
+                                    : (double)((long double)g * a * d);                            \
+        fa_x87_flags_clear();                                                                      \
+        *gb = ga;                                                                                  \
+        return gx;                                                                                 \
     }
 #define FA_GATE(NAME, KERNEL, GENERIC) FA_IF(GENERIC, FA_GATE_TAILS(NAME, KERNEL))
 #include "fa_gates.def"

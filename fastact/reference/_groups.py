@@ -94,10 +94,23 @@ def glu_backward(grad_out: Any, x: Any, axis: int = -1) -> np.ndarray:
     return np.concatenate([_times(g, s), _times(ga, s * c)], axis=axis).astype(dtype)
 
 
+def _unit(v: np.ndarray) -> np.ndarray:
+    """An infinite factor as its sign (where its product with a zero is a limit)."""
+    return np.where(np.isinf(v), np.sign(v), v)
+
+
+def _signs(formula: Callable, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The signs of f(b) and f'(b), which underflow far out: b clamped at -150 (where the
+    signs of the gates' f and f' no longer change), in long double."""
+    f, d = formula(np.maximum(b, -150).astype(np.longdouble), np.longdouble)
+    return np.sign(f), np.sign(d)
+
+
 def gated(name: str, formula: Callable, x: Any, axis: int = -1) -> np.ndarray:
     """a f(b) for the halves (a, b) of x along ``axis``, f(b) from ``formula(b, wp)``
     (the elementwise reference's (f, f') pair) in the working precision, the product
-    rounded once. IEEE products (inf * 0 is NaN) but at b = -inf, where the gate is
+    rounded once. IEEE products (inf * 0 is NaN; an infinite a times an f(b) that is not
+    0 is infinite, however far f(b) underflows), but at b = -inf, where the gate is
     closed: 0, with the sign of a f(b) nearby, for an infinite a too.
 
     >>> gated("reglu", lambda b, wp: (np.maximum(b, 0), (b > 0) * 1.0),
@@ -108,22 +121,28 @@ def gated(name: str, formula: Callable, x: Any, axis: int = -1) -> np.ndarray:
     a, b, _ = halves(name, x, axis)
     with np.errstate(all="ignore"):
         f = formula(b, wp)[0]
-        y = a * f
-        closed = (b == -np.inf) & ~np.isnan(a)
-        y = np.where(closed, np.where(np.signbit(a) == np.signbit(f), 0.0, -0.0), y)
-    return y.astype(dtype)
+        y = np.where(np.isinf(a) & np.isfinite(b), a * _signs(formula, b)[0], a * f)
+        y = np.where(b == -np.inf, _unit(a) * f, y)
+        return y.astype(dtype)
 
 
 def gated_backward(name: str, formula: Callable, grad_out: Any, x: Any,
                    axis: int = -1) -> np.ndarray:
     """(g f(b), g a f'(b)) in IEEE arithmetic (the working precision holds g a exactly
-    for float32 and float16), joined along ``axis``."""
+    for float32 and float16), joined along ``axis``; infinite factors and the closed gate
+    as in ``gated``."""
     (g, x), dtype, wp = _float(name, grad_out, x)
     a, b, axis = halves(name, x, axis)
     with np.errstate(all="ignore"):
         f, d = formula(b, wp)
-        ga, gb = np.broadcast_arrays(g * f, (g * a) * d)
-    return np.concatenate([ga, gb], axis=axis).astype(dtype)
+        sign_f, sign_d = _signs(formula, b)
+        finite_b = np.isfinite(b)
+        ga = np.where(np.isinf(g) & finite_b, g * sign_f, g * f)
+        ga = np.where(b == -np.inf, _unit(g) * f, ga)
+        gb = np.where((np.isinf(g) | np.isinf(a)) & finite_b, (g * a) * sign_d, (g * a) * d)
+        gb = np.where(b == -np.inf, _unit(g) * _unit(a) * d, gb)
+        ga, gb = np.broadcast_arrays(ga, gb)
+        return np.concatenate([ga, gb], axis=axis).astype(dtype)
 
 
 def sparsemax(x: Any, axis: int = -1) -> np.ndarray:
