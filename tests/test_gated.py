@@ -101,6 +101,7 @@ CONVENTIONS = [
     ("swiglu", NAN, 1.0, NAN),
     ("geglu", 1.0, NAN, NAN),
     ("reglu", NAN, -INF, NAN),
+    ("reglu", 1.0, NAN, NAN),  # relu's select would make NaN 0
     # an infinite a times an f(b) that underflows, however far, is still infinite
     ("swiglu", INF, -800.0, -INF),
     ("swiglu", INF, -3e4, -INF),
@@ -117,6 +118,7 @@ BACKWARD_CONVENTIONS = [
     ("geglu", INF, 1.0, -60.0, (-INF, -INF)),
     ("reglu", 1.0, INF, -1.0, (0.0, NAN)),
     ("swiglu", NAN, 1.0, -INF, (NAN, NAN)),
+    ("reglu", 1.0, 2.0, NAN, (NAN, NAN)),
     ("geglu", 2.0, 3.0, INF, (INF, 6.0)),
 ]
 

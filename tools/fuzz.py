@@ -83,7 +83,8 @@ N_OUT = {"forward": 1, "grad": 1, "value_and_grad": 2, "backward": 1,
 # out (and counted, and the count printed), so that the run looks for anything else.
 KNOWN = {
     "float64-backward-tiny-derivative": (
-        "float64 backward where f'(x) is below double's normal range (sigmoid'(746), "
+        "float64 backward (and backward_from_output) where f' is below double's normal "
+        "range (sigmoid'(746), "
         "elu'(-746), silu'(-746)): the kernels form f' in double and multiply, so g f' "
         "keeps only the digits f' kept (docs/accuracy.md says so): sigmoid.backward(1e300, "
         "746.0) is 0, truly 1.04e-24; silu.backward(1e300, -746.0) is 0.28 % off; g = -inf "
@@ -249,9 +250,11 @@ def run(fn) -> Outcome:
 
 
 def copy_arg(a: Any) -> Any:
-    """A copy of an argument (of each member of a tuple), with its values and dtype."""
-    if isinstance(a, tuple):
-        return tuple(copy_arg(v) for v in a)
+    """A copy of an argument (of each member of a tuple or list), with its values and
+    dtype: the reference's arguments and the bounds' inputs must not be the arrays that
+    fastact's call, with an input as its out=, overwrites."""
+    if isinstance(a, (tuple, list)):
+        return type(a)(copy_arg(v) for v in a)
     return a.copy() if isinstance(a, np.ndarray) else a
 
 
@@ -606,15 +609,20 @@ def elementwise_bounds(example: Example, k: int, inputs) -> tuple[Any, Any]:
 
 
 def tiny_derivative(example: Example, inputs, want, dtype) -> np.ndarray | None:
-    """KNOWN["float64-backward-tiny-derivative"]: where a float64 backward's f'(x) is below
-    the normal range and g times f'(x) rounded to double is not the reference's g f'(x)
-    (None where that cannot be)."""
-    if example.op != "backward" or dtype != np.float64:
+    """KNOWN["float64-backward-tiny-derivative"]: where a float64 backward's f'(x) (or,
+    from the output, f' of y) is below the normal range and g times f' rounded to double
+    is not the reference's g f' (None where that cannot be)."""
+    if example.op not in ("backward", "backward_from_output") or dtype != np.float64:
         return None
     kwargs = {k: v for k, v in example.kwargs.items() if k not in ("out", "where")}
+    ref = getattr(reference, example.name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        d = getattr(reference, example.name).grad(inputs[1], *inputs[2:], **kwargs)
+        if example.op == "backward":
+            d = ref.grad(inputs[1], *inputs[2:], **kwargs)
+        else:  # f'(y), rounded to double
+            d = ref.backward_from_output(np.ones_like(inputs[1], dtype=np.float64),
+                                         inputs[1], *inputs[2:], **kwargs)
     naive = np.asarray(inputs[0], np.float64) * np.asarray(d, np.float64)
     want = np.asarray(want, np.float64)
     rounded = (naive == want) | (np.isnan(naive) & np.isnan(want))

@@ -741,7 +741,10 @@ FA_INLINE fa_real fa_act_squareplus_from_output(fa_real y, const fa_real *p)
 {
     fa_real b = p[0], qb = 0.25 * b; /* f' = y^2 / (y^2 + b/4) */
     /* below 1 as 4y^2 / (4y^2 + b): b/4 may underflow where b does not */
-    fa_real plain = y >= 1.0 ? 1.0 / (1.0 + (qb / y) / y) : y * ((4.0 * y) / fa_fma(4.0 * y, y, b));
+    /* |y| >= 1 (y <= -1 is no output of squareplus, but the formula holds): 4y^2 would
+     * overflow from |y| = 1e154 */
+    fa_real plain = fabs(y) >= 1.0 ? 1.0 / (1.0 + (qb / y) / y)
+                                   : y * ((4.0 * y) / fa_fma(4.0 * y, y, b));
     /* b = 0: squareplus is relu. A mask on b, not an early return, which left
      * the loop scalar (GCC 12) */
     return fa_pick(b == 0.0, y > 0.0 ? 1.0 : 0.0, plain);

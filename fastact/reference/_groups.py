@@ -123,6 +123,7 @@ def gated(name: str, formula: Callable, x: Any, axis: int = -1) -> np.ndarray:
         f = formula(b, wp)[0]
         y = np.where(np.isinf(a) & np.isfinite(b), a * _signs(formula, b)[0], a * f)
         y = np.where(b == -np.inf, _unit(a) * f, y)
+        y = np.where(np.isnan(b), np.nan, y)  # the formulas' selects may drop a NaN
         return y.astype(dtype)
 
 
@@ -141,6 +142,7 @@ def gated_backward(name: str, formula: Callable, grad_out: Any, x: Any,
         ga = np.where(b == -np.inf, _unit(g) * f, ga)
         gb = np.where((np.isinf(g) | np.isinf(a)) & finite_b, (g * a) * sign_d, (g * a) * d)
         gb = np.where(b == -np.inf, _unit(g) * _unit(a) * d, gb)
+        ga, gb = (np.where(np.isnan(b), np.nan, v) for v in (ga, gb))
         ga, gb = np.broadcast_arrays(ga, gb)
         return np.concatenate([ga, gb], axis=axis).astype(dtype)
 
