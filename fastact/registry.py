@@ -72,6 +72,9 @@ class Record:
     tails: bool = False
     """Whether f' tends to 0 without reaching it (exponential or algebraic tails): where it
     falls below float's normal range the float32 and float16 backward form g f' in double."""
+    derivative_overflows: bool = False
+    """Whether f' overflows double for a finite x where g f' need not (relu_squared's 2x): the
+    float64 backward then forms g f' by ``fa_act_<kernel>_backward_wide(g, x, p)``."""
 
     @property
     def has_from_output(self) -> bool:
@@ -137,7 +140,7 @@ RECORDS: tuple[Record, ...] = (
        "Sparse like ReLU, but f' is continuous (zero at 0) and grows with x.",
        "Grows quadratically: large pre-activations blow up; dead units as in ReLU.",
        "Feed-forward layers of GPT-style transformers (Primer).",
-       cost_ns={None: 0.19}),
+       cost_ns={None: 0.19}, derivative_overflows=True),
     _r("leaky_relu", [Param("alpha", 0.01)], r"x \text{ if } x > 0 \text{ else } \alpha x",
        r"1 \text{ if } x > 0 \text{ else } \alpha", r"(-\infty, \infty)",
        [("x = 0", "f'(0) = alpha")], r"1 \text{ if } y > 0 \text{ else } \alpha",

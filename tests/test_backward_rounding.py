@@ -5,7 +5,8 @@ sigmoid'(-110) is 0 there) a large g lifts g f'(x) back into the normal range: a
 product formed from f'(x) rounded to float32 first would keep only the few digits
 of a subnormal, or return 0. The oracle is the reference, which forms g f'(x) in
 float64 for float32 and float16 and rounds once; where f' overflows the dtype but
-g f' does not (float16: f' is formed in float32), the product is finite.
+g f' does not (float16: f' is formed in float32; relu_squared's 2x in double), the
+product is finite.
 """
 
 from __future__ import annotations
@@ -107,3 +108,24 @@ def test_float16_backward_when_the_derivative_overflows_float16():
     assert got.dtype == np.float16
     assert np.all(np.isfinite(got))
     np.testing.assert_array_equal(got, reference.elu.backward(g, x, alpha=1e5))
+
+
+def test_the_overflowing_derivatives_are_the_registrys():
+    assert {r.name for r in registry.RECORDS if r.derivative_overflows} == {"relu_squared"}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_backward_where_the_derivative_overflows(dtype):
+    # relu_squared'(x) = 2x overflows from x = max / 2; g 2x need not, and 0 times it is 0
+    big = np.finfo(dtype).max
+    x = np.array([big, big * 0.75, -big, 1.0], dtype=dtype)
+    x = np.resize(x, 1000)  # in blocks, among ordinary elements
+    for g0 in (0.0, 1e-30, -3e-20, 0.4, 0.6, -2.0):
+        g = np.full_like(x, g0)
+        with np.errstate(over="ignore"):
+            want = (g.astype(np.longdouble) * (2 * np.maximum(x.astype(np.longdouble), 0)))
+            want = want.astype(dtype)
+            got = fastact.relu_squared.backward(g, x)
+        np.testing.assert_array_equal(got, want, err_msg=f"g = {g0}")
+    with np.errstate(over="raise"):  # finite results raise no overflow
+        fastact.relu_squared.backward(np.full(3, 1e-30, dtype), np.full(3, big, dtype))

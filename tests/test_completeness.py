@@ -1,12 +1,13 @@
 """Every activation is in its three places, and nothing is anywhere else.
 
 An elementwise activation lives in its C definition (``fa_act_<kernel>`` in
-csrc/kernels/fa_activations.h, f and f' in one function, with ``_from_output`` and ``_dparam``
-where the record says so), its NumPy reference formula (``fastact/reference/_formulas.py``) and its
-registry record (``fastact/registry.py``); tools/gen_docs.py writes the rest from the
-record. A row-wise one lives in its compiled loops, its reference and its record. Each
-test below names what is missing, or what has no record; the last ones check that every
-generated file is what its generator writes. docs/contributing.md walks through the steps.
+csrc/kernels/fa_activations.h, f and f' in one function, with ``_from_output``,
+``_dparam`` and ``_backward_wide`` where the record says so), its NumPy reference formula
+(``fastact/reference/_formulas.py``) and its registry record (``fastact/registry.py``);
+tools/gen_docs.py writes the rest from the record. A row-wise one lives in its compiled
+loops, its reference and its record. Each test below names what is missing, or what has no
+record; the last ones check that every generated file is what its generator writes.
+docs/contributing.md walks through the steps.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def _missing(rec: registry.Record, kernel: str) -> list[str]:
     found = []
     wanted = {f"fa_act_{kernel}": True,
               f"fa_act_{kernel}_from_output": rec.has_from_output,
-              f"fa_act_{kernel}_dparam": rec.param_grad}
+              f"fa_act_{kernel}_dparam": rec.param_grad,
+              f"fa_act_{kernel}_backward_wide": rec.derivative_overflows}
     for function, needed in wanted.items():
         if needed and function not in DEFINED:
             found.append(f"csrc/kernels/fa_activations.h has no {function}")
@@ -70,7 +72,7 @@ def test_each_kernel_is_in_its_three_places(rec, choice, kernel):
 def test_nothing_lives_outside_the_registry():
     """C definitions, reference formulas and mpmath truths each belong to a kernel."""
     kernels = {k for _, _, k in KERNELS}
-    suffixes = ("_from_output", "_dparam")
+    suffixes = ("_from_output", "_dparam", "_backward_wide")
     orphans = [f"csrc/kernels/fa_activations.h: {f}" for f in sorted(DEFINED)
                if f.removeprefix("fa_act_") not in kernels
                and not any(f.endswith(s) and f.removeprefix("fa_act_").removesuffix(s)

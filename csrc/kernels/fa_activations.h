@@ -125,6 +125,13 @@ FA_INLINE fa_real fa_act_relu_squared(fa_real x, const fa_real *p, fa_real *d, i
     *d = x > 0.0 ? 2.0 * x : 0.0;
     return x > 0.0 ? x * x : 0.0;
 }
+/* g f' where 2x overflowed (x > DBL_MAX / 2): 2 (g x) is g 2x rounded once, as such an x
+ * leaves g x no subnormal to round */
+FA_INLINE fa_real fa_act_relu_squared_backward_wide(fa_real g, fa_real x, const fa_real *p)
+{
+    (void)p;
+    return 2.0 * (g * x);
+}
 FA_INLINE fa_real fa_act_relu_squared_from_output(fa_real y, const fa_real *p)
 {
     (void)p;

@@ -134,11 +134,29 @@ static inline fa_uint fa_below_normal(fa_real d)
                       ? (fa_real)FA_LEVELED(fa_##OP##_in_double_##NAME)(g, x, p)                   \
                       : (g) * (d))                                                                 \
                : (below |= fa_tails_##NAME ? fa_below_normal(d) : 0, (g) * (d)))
+#define FA_WIDE_BACKWARD(NAME, WIDE)
 #else
-#define FA_TIMES_GRAD(NAME, OP, g, x, d, p, CHECKED) ((g) * (d))
+/* In the float64 loops g f' is the product as computed, but where f' overflows for a finite
+ * x and g f' need not (the record's derivative_overflows: relu_squared's 2x beyond
+ * DBL_MAX / 2), the checked pass forms g f' by fa_act_<name>_backward_wide: g times an
+ * infinite f' is inf, or NaN for g = 0, where g f' is finite. */
+#define FA_TIMES_GRAD(NAME, OP, g, x, d, p, CHECKED) FA_TIMES_GRAD_##OP(NAME, g, x, d, p, CHECKED)
+#define FA_TIMES_GRAD_backward(NAME, g, x, d, p, CHECKED)                                          \
+    ((CHECKED) ? fa_backward_wide_##NAME(g, x, d, p) : (g) * (d))
+#define FA_TIMES_GRAD_backward_from_output(NAME, g, y, d, p, CHECKED) ((g) * (d))
+#define FA_WIDE_BACKWARD(NAME, WIDE)                                                               \
+    static inline fa_real fa_backward_wide_##NAME(fa_real g, fa_real x, fa_real d,                 \
+                                                  const fa_real *p)                                \
+    {                                                                                              \
+        FA_IF(WIDE, if (fabs(d) > FA_REAL_MAX && fabs(x) <= FA_REAL_MAX) return                    \
+                        fa_act_##NAME##_backward_wide(g, x, p);)                                   \
+        (void)x, (void)p;                                                                          \
+        return g * d;                                                                              \
+    }
 #endif
-#define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD, TAILS)                                    \
+#define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD, TAILS, WIDE)                              \
     enum { fa_tails_##NAME = TAILS };                                                              \
+    FA_WIDE_BACKWARD(NAME, WIDE)                                                                   \
     double FA_LEVELED(fa_backward_in_double_##NAME)(double g, double x, const float *p);           \
     double FA_LEVELED(fa_backward_from_output_in_double_##NAME)(double g, double y,                \
                                                                 const float *p);
@@ -570,7 +588,7 @@ static inline int fa_reads_ahead(char *const *args, const ptrdiff_t *steps, int 
     FA_LOOP(NAME, NP, OP, d)
 #endif
 
-#define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD, TAILS)                                    \
+#define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD, TAILS, WIDE)                              \
     FA_LOOPS(NAME, NP, forward)                                                                    \
     FA_LOOPS(NAME, NP, grad)                                                                       \
     FA_LOOPS(NAME, NP, value_and_grad)                                                             \
@@ -790,7 +808,7 @@ static int fa_rows_overlap(char *const *args, const ptrdiff_t *steps, int nargs,
  * parameters widen exactly, so this is the same function in double. Defined
  * for every activation, so that the dead branch of one without tails still
  * links in an unoptimized build. */
-#define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD, TAILS)                                    \
+#define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD, TAILS, WIDE)                              \
     FA_BACKWARD_IN_DOUBLE(NAME) FA_IF(FROM_OUTPUT, FA_FROM_OUTPUT_IN_DOUBLE(NAME))
 #define FA_BACKWARD_IN_DOUBLE(NAME)                                                                \
     double FA_LEVELED(fa_backward_in_double_##NAME)(double g, double x, const float *pf)           \
@@ -969,7 +987,7 @@ static inline double fa_unit(double x) { return isinf(x) ? copysign(1.0, x) : x;
 
 #define FA_SEE(NAME) " See fastact." #NAME " (or fastact.gelu for gelu_*) for the parameters."
 
-#define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD, TAILS)                                    \
+#define FA_ACTIVATION(NAME, NP, FROM_OUTPUT, PARAM_GRAD, TAILS, WIDE)                              \
     FA_SPEC(#NAME, #NAME "(x, *params): the activation." FA_SEE(NAME), 1 + (NP), 1, NAME, forward) \
     FA_SPEC(#NAME "_grad", #NAME "_grad(x, *params): its derivative." FA_SEE(NAME), 1 + (NP), 1,  \
             NAME, grad)                                                                            \
