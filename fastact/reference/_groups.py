@@ -99,11 +99,17 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return np.where(np.isinf(v), np.sign(v), v)
 
 
-def _signs(formula: Callable, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The signs of f(b) and f'(b), which underflow far out: b clamped at -150 (where the
-    signs of the gates' f and f' no longer change), in long double."""
-    f, d = formula(np.maximum(b, -150).astype(np.longdouble), np.longdouble)
-    return np.sign(f), np.sign(d)
+def _signs(formula: Callable, b: np.ndarray,
+           needed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The signs of f(b) and f'(b) where ``needed`` (0 elsewhere), which underflow far out:
+    b clamped at -150 (where the signs of the gates' f and f' no longer change), in long
+    double."""
+    needed, b = np.broadcast_arrays(needed, b)
+    sign_f, sign_d = np.zeros(b.shape), np.zeros(b.shape)
+    if needed.any():
+        f, d = formula(np.maximum(b[needed], -150).astype(np.longdouble), np.longdouble)
+        sign_f[needed], sign_d[needed] = np.sign(f), np.sign(d)
+    return sign_f, sign_d
 
 
 def gated(name: str, formula: Callable, x: Any, axis: int = -1) -> np.ndarray:
@@ -121,7 +127,8 @@ def gated(name: str, formula: Callable, x: Any, axis: int = -1) -> np.ndarray:
     a, b, _ = halves(name, x, axis)
     with np.errstate(all="ignore"):
         f = formula(b, wp)[0]
-        y = np.where(np.isinf(a) & np.isfinite(b), a * _signs(formula, b)[0], a * f)
+        far = np.isinf(a) & np.isfinite(b)
+        y = np.where(far, a * _signs(formula, b, far)[0], a * f)
         y = np.where(b == -np.inf, _unit(a) * f, y)
         y = np.where(np.isnan(b), np.nan, y)  # the formulas' selects may drop a NaN
         return y.astype(dtype)
@@ -136,11 +143,12 @@ def gated_backward(name: str, formula: Callable, grad_out: Any, x: Any,
     a, b, axis = halves(name, x, axis)
     with np.errstate(all="ignore"):
         f, d = formula(b, wp)
-        sign_f, sign_d = _signs(formula, b)
         finite_b = np.isfinite(b)
-        ga = np.where(np.isinf(g) & finite_b, g * sign_f, g * f)
+        far_g, far_ga = np.isinf(g) & finite_b, (np.isinf(g) | np.isinf(a)) & finite_b
+        sign_f, sign_d = _signs(formula, b, far_ga)  # far_ga holds far_g
+        ga = np.where(far_g, g * sign_f, g * f)
         ga = np.where(b == -np.inf, _unit(g) * f, ga)
-        gb = np.where((np.isinf(g) | np.isinf(a)) & finite_b, (g * a) * sign_d, (g * a) * d)
+        gb = np.where(far_ga, (g * a) * sign_d, (g * a) * d)
         gb = np.where(b == -np.inf, _unit(g) * _unit(a) * d, gb)
         ga, gb = (np.where(np.isnan(b), np.nan, v) for v in (ga, gb))
         ga, gb = np.broadcast_arrays(ga, gb)
