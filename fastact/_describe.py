@@ -35,7 +35,8 @@ def list_table() -> str:
     for name in registry.rowwise_names():
         record = registry.get(name)
         rows.append((name, "row-wise (axis=)", _params(record), record.output_range))
-    return markdown_table(rows, ("name", "kind", "parameters (defaults)", "output range"))
+    return markdown_table(rows, ("name", "kind", "parameters (defaults)", "output range"),
+                          text_columns=4)
 
 
 def _contract(record: registry.Record) -> list[str]:
@@ -95,7 +96,7 @@ def guide(task: str | None = None) -> str:
     """The table of tasks and activations, or one task with its choices' notes."""
     if task is None:
         rows = [(t.key, t.title, ", ".join(t.choices)) for t in registry.GUIDE]
-        return (markdown_table(rows, ("task", "what", "activations"))
+        return (markdown_table(rows, ("task", "what", "activations"), text_columns=3)
                 + "\n\npython -m fastact guide TASK gives the reasons; "
                   "python -m fastact info NAME one function.")
     found = {t.key: t for t in registry.GUIDE}[task]

@@ -48,17 +48,19 @@ def best_time(fn: Callable[[], Any], repeat: int, batch_seconds: float = 2e-3) -
     return best
 
 
-def markdown_table(rows: list, columns: tuple | list) -> str:
-    """An aligned Markdown table: the first column left-aligned, the others right-aligned."""
+def markdown_table(rows: list, columns: tuple | list, text_columns: int = 1) -> str:
+    """An aligned Markdown table: the first ``text_columns`` columns left-aligned, the
+    others (numbers) right-aligned."""
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
 
     def line(cells) -> str:
-        padded = [c.ljust(w) if i == 0 else c.rjust(w)
+        padded = [c.ljust(w) if i < text_columns else c.rjust(w)
                   for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
         return "| " + " | ".join(padded) + " |"
 
     rule = "|" + "|".join(
-        ":" + "-" * (w + 1) if i == 0 else "-" * (w + 1) + ":" for i, w in enumerate(widths)
+        ":" + "-" * (w + 1) if i < text_columns else "-" * (w + 1) + ":"
+        for i, w in enumerate(widths)
     ) + "|"
     return "\n".join([line(columns), rule, *(line(r) for r in rows)])
 
