@@ -12,10 +12,10 @@ from ._config import show_config as show_config
 from ._rowwise import (
     GatedActivation,
     MaxoutActivation,
-    RowActivation,
     SoftmaxActivation,
     SparsemaxActivation,
 )
+from ._rowwise import RowActivation as RowActivation
 
 __version__: str
 __all__: list[str]
@@ -53,8 +53,8 @@ logistic: ActivationFromOutput
 hard_silu: Activation
 quick_gelu: Activation
 softmax: SoftmaxActivation
-log_softmax: RowActivation
-softmin: RowActivation
+log_softmax: SoftmaxActivation
+softmin: SoftmaxActivation
 maxout: MaxoutActivation
 glu: GatedActivation
 swiglu: GatedActivation

@@ -33,6 +33,22 @@ def float_result(name: str, *dtypes: np.dtype) -> np.dtype:
     return np.result_type(*(exp_float(d) for d in dtypes))
 
 
+def as_vjp_input(name: str, grad_out: Any, x: Any) -> Any:
+    """``x`` in the dtype its backward with ``grad_out`` returns (``float_result`` of the
+    two arrays' dtypes), so that a backward from the input forms f(x) in that precision
+    and not in x's own; x as it is where it has that dtype already, where either is no
+    array (a Python number promotes nothing) or where a dtype is not supported (the call
+    raises then)."""
+    dtypes = [getattr(a, "dtype", None) for a in (grad_out, x)]
+    if not all(isinstance(d, np.dtype) for d in dtypes):
+        return x
+    try:
+        common = float_result(name, *dtypes)
+    except TypeError:
+        return x
+    return x if exp_float(dtypes[1]) == common else x.astype(common)
+
+
 def check_axis(name: str, axis: Any, ndim: int) -> int:
     """``axis`` as a non-negative index into ``ndim`` dimensions, or the error that names
     ``fastact.<name>`` and what is wrong (a 0-d array, an axis that is no int, or one out

@@ -271,9 +271,12 @@ def rowwise_peers(name: str, op: str, rows: np.ndarray) -> dict[str, Runner]:
         return runs
     y = fast(rows, *params)
     g = np.resize(np.linspace(-1.0, 1.0, 7, dtype=rows.dtype), y.shape)
-    arg = rows if registry.get(name).backward_from == "input" else y
-    runs = {"fastact": lambda: fast.backward(g, arg, *params),
-            "reference": lambda: ref.backward(g, arg, *params)}
+    # from the output where the VJP is a function of it (PyTorch's softmax backward is)
+    op_name = "backward_from_output" if registry.get(name).from_output else "backward"
+    arg = y if registry.get(name).from_output else rows
+    fast_op, ref_op = getattr(fast, op_name), getattr(ref, op_name)
+    runs = {"fastact": lambda: fast_op(g, arg, *params),
+            "reference": lambda: ref_op(g, arg, *params)}
     if torch is not None and name in TORCH_ROWWISE_BACKWARD:
         gt, at = torch.from_numpy(g), torch.from_numpy(arg)
         runs["torch"] = lambda: TORCH_ROWWISE_BACKWARD[name](torch, gt, at)

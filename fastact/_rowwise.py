@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike
 
 from . import _ufuncs
 from ._api import _as_float, _call, names_binding_errors
-from ._arrays import check_axis, groups, halves
+from ._arrays import as_vjp_input, check_axis, groups, halves
 from .registry import RowRecord
 
 _TRUE = b"\x01"
@@ -65,10 +65,11 @@ def _refuse_masked(name: str, *arrays: Any) -> None:
 
 @names_binding_errors
 class RowActivation:
-    """A compiled row-wise activation with its backward from the output.
+    """A compiled row-wise activation with its backward from the input or the output.
 
-    ``f(x, axis=-1, where=None, out=None)`` and
-    ``f.backward(grad_out, y, axis=-1, where=None, out=None)``.
+    ``f(x, axis=-1, where=None, out=None)``,
+    ``f.backward(grad_out, x, axis=-1, where=None, out=None)`` and
+    ``f.backward_from_output(grad_out, y, axis=-1, where=None, out=None)``.
     """
 
     def __init__(self, record: RowRecord):
@@ -112,8 +113,20 @@ class RowActivation:
         y = _call(self.name, self._forward, (x, mask), {"axes": axes, "out": out})
         return _remask(y, hidden)
 
-    def backward(self, grad_out: ArrayLike, y: ArrayLike, axis: int = -1,
+    def backward(self, grad_out: ArrayLike, x: ArrayLike, axis: int = -1,
                  where: ArrayLike | None = None, out: np.ndarray | None = None) -> np.ndarray:
+        """The vector-Jacobian product at the input x: ``backward_from_output`` of
+        f(x), which it computes first (keep y and call that to save the pass).
+
+        Entries masked in ``grad_out`` or ``x`` (``numpy.ma``) take no part, as with
+        ``where``, and come back masked.
+        """
+        y = self(as_vjp_input(self.name, grad_out, x), axis=axis, where=where)
+        return self.backward_from_output(grad_out, y, axis=axis, where=where, out=out)
+
+    def backward_from_output(self, grad_out: ArrayLike, y: ArrayLike, axis: int = -1,
+                             where: ArrayLike | None = None,
+                             out: np.ndarray | None = None) -> np.ndarray:
         """The vector-Jacobian product from the output y = f(x) (x need not be kept).
 
         Entries masked in ``grad_out`` or ``y`` (``numpy.ma``) take no part, as with
@@ -132,19 +145,29 @@ class RowActivation:
 
 @names_binding_errors
 class SoftmaxActivation(RowActivation):
-    """softmax, which also offers its full Jacobian (for teaching and checking)."""
+    """softmax, log_softmax and softmin, which also offer their full Jacobian (for
+    teaching and checking)."""
 
     def jacobian(self, x: ArrayLike, axis: int = -1) -> np.ndarray:
-        """dy_i/dx_j = y_i (delta_ij - y_j), shape (..., n, n) with the row axis moved last."""
+        """dy_i/dx_j, shape (..., n, n) with the row axis moved last: y_i (delta_ij - y_j)
+        for softmax, delta_ij - softmax(x)_j for log_softmax, -y_i (delta_ij - y_j) for
+        softmin."""
         _refuse_masked(self.name + ".jacobian", x)
-        y = np.moveaxis(self(x, axis=axis), axis, -1)
+        x = _as_float(x)
+        axes, mask = self._core(x, axis, None)
+        # log_softmax's from softmax(x), not from exp of its rounded logarithm
+        forward = _ufuncs.softmax if self.name == "log_softmax" else self._forward
+        y = np.moveaxis(_call(self.name, forward, (x, mask), {"axes": axes}), axes[0][0], -1)
         eye = np.eye(y.shape[-1], dtype=y.dtype)
-        return y[..., :, None] * (eye - y[..., None, :])
+        if self.name == "log_softmax":
+            return np.broadcast_to(eye - y[..., None, :], (*y.shape, y.shape[-1])).copy()
+        jac = y[..., :, None] * (eye - y[..., None, :])
+        return -jac if self.name == "softmin" else jac
 
 
 @names_binding_errors
 class SparsemaxActivation(RowActivation):
-    """sparsemax: no mask (its zeros are exact already); backward from the output."""
+    """sparsemax: no mask (its zeros are exact already); its VJP is a function of the output."""
 
     def __call__(self, x: ArrayLike, axis: int = -1, out: np.ndarray | None = None) -> np.ndarray:
         """The Euclidean projection of each row onto the probability simplex.
@@ -159,10 +182,18 @@ class SparsemaxActivation(RowActivation):
         y = _call(self.name, self._forward, (x,), {"axes": [(axis,)] * 2, "out": out})
         return _remask(y, hidden)
 
-    def backward(self, grad_out: ArrayLike, y: ArrayLike, axis: int = -1,
+    def backward(self, grad_out: ArrayLike, x: ArrayLike, axis: int = -1,
                  out: np.ndarray | None = None) -> np.ndarray:
+        """The vector-Jacobian product at the input x: ``backward_from_output`` of
+        sparsemax(x), which it computes first."""
+        _refuse_masked(self.name + ".backward", grad_out, x)
+        y = self(as_vjp_input(self.name, grad_out, x), axis=axis)
+        return self.backward_from_output(grad_out, y, axis=axis, out=out)
+
+    def backward_from_output(self, grad_out: ArrayLike, y: ArrayLike, axis: int = -1,
+                             out: np.ndarray | None = None) -> np.ndarray:
         """grad_out minus its mean over the support {y > 0}, 0 off it."""
-        _refuse_masked(self.name + ".backward", grad_out, y)
+        _refuse_masked(self.name + ".backward_from_output", grad_out, y)
         grad_out, y = _as_float(grad_out), _as_float(y)
         axis = self._axis(y, axis)
         return _call(self.name, self._backward, (grad_out, y), {"axes": [(axis,)] * 3,
@@ -280,7 +311,8 @@ def _docstring(record: RowRecord) -> str:
         f"{record.name}(x{params}, axis=-1{where}, out=None)",
         "",
         f"y_i = {record.formula}",
-        f"backward(g, {'x' if record.backward_from == 'input' else 'y'}) = {record.backward}",
+        f"backward(g, x) = {record.backward}"
+        + (" (y = f(x); backward_from_output(g, y) takes y)" if record.from_output else ""),
         f"Output range: {record.output_range}.",
         "",
         f"Advantages: {record.advantages}",
@@ -295,12 +327,13 @@ def _docstring(record: RowRecord) -> str:
     ])
 
 
-_CLASSES = {"softmax": SoftmaxActivation, "sparsemax": SparsemaxActivation,
-            "maxout": MaxoutActivation}
+_CLASSES = {"sparsemax": SparsemaxActivation, "maxout": MaxoutActivation}
 
 
 def make(record: RowRecord) -> RowActivation:
     """The object for a row-wise registry record."""
     if record.gate:
         return GatedActivation(record)
+    if record.jacobian:
+        return SoftmaxActivation(record)
     return _CLASSES.get(record.name, RowActivation)(record)

@@ -334,7 +334,9 @@ class RowRecord:
     uses: str
     jacobian: bool = False
     masked: bool = True  # takes where= (JAX's mask semantics)
-    backward_from: str = "output"  # backward(grad_out, y) or, if "input", (grad_out, x)
+    from_output: bool = True
+    """Whether the VJP is a function of the output, so ``backward_from_output(grad_out, y)``
+    exists beside ``backward(grad_out, x)``."""
     params: tuple[Param, ...] = ()
     gate: str | None = None
     """For the gated family (glu and its siblings): the elementwise kernel f of
@@ -356,25 +358,27 @@ ROWWISE: tuple[RowRecord, ...] = (
               "The log-probabilities without overflow or log(0): the remedy for softmax's "
               "numerical instability, and what cross-entropy needs.",
               "Outputs are not probabilities until exponentiated.",
-              "Cross-entropy / negative log-likelihood losses, language models."),
+              "Cross-entropy / negative log-likelihood losses, language models.",
+              jacobian=True),
     RowRecord("softmin", r"\operatorname{softmax}(-x)_i",
               r"-y_i (g_i - \textstyle\sum_j g_j y_j)", r"[0, 1],\ \sum_i y_i = 1",
               "Soft arg-min: weights small values most.",
               "Same competition and overflow concerns as softmax.",
-              "Soft nearest-neighbour assignment, distance-based attention."),
+              "Soft nearest-neighbour assignment, distance-based attention.",
+              jacobian=True),
     RowRecord("maxout", r"\max_{0 \le k < p} x_{ip + k}",
               r"g_i \text{ at the first arg-max of each group, 0 elsewhere}", r"\mathbb{R}",
               "Learns its own piecewise-linear activation; has every advantage of ReLU "
               "without dying units.",
               "Multiplies the parameters and the computation by the number of pieces.",
               "Deep networks with dropout (Goodfellow et al. 2013).",
-              masked=False, backward_from="input", params=(Param("pieces", example=2),)),
+              masked=False, from_output=False, params=(Param("pieces", example=2),)),
     RowRecord("glu", r"a \sigma(b),\ (a, b) \text{ the two halves of } x",
               r"(g \sigma(b),\ g a \sigma(b)(1 - \sigma(b)))", r"\mathbb{R}",
               "A learned gate: one half of the features gates the other.",
               "Halves the feature dimension; the axis length must be even.",
               "Gated convolutional language models, transformer feed-forward blocks.",
-              masked=False, backward_from="input", gate="sigmoid"),
+              masked=False, from_output=False, gate="sigmoid"),
     RowRecord("swiglu", r"a \operatorname{silu}(b),\ (a, b) \text{ the two halves of } x",
               r"(g \operatorname{silu}(b),\ g a \operatorname{silu}'(b))", r"\mathbb{R}",
               "glu with a SiLU gate: the gate passes large positive values unbounded and is "
@@ -382,21 +386,21 @@ ROWWISE: tuple[RowRecord, ...] = (
               "Halves the feature dimension; the axis length must be even. Costs an "
               "exponential per output.",
               "The feed-forward block of LLaMA-style language models (PaLM, LLaMA, Mistral).",
-              masked=False, backward_from="input", gate="silu"),
+              masked=False, from_output=False, gate="silu"),
     RowRecord("geglu", r"a \operatorname{gelu}(b),\ (a, b) \text{ the two halves of } x",
               r"(g \operatorname{gelu}(b),\ g a \operatorname{gelu}'(b))", r"\mathbb{R}",
               "glu with an exact (erf) GELU gate: smooth, non-monotonic near 0 like GELU.",
               "Halves the feature dimension; the axis length must be even. The costliest "
               "gate; for the tanh form, compose a * fastact.gelu(b, approximate='tanh').",
               "Transformer feed-forward blocks (T5 1.1, Gemma).",
-              masked=False, backward_from="input", gate="gelu_erf"),
+              masked=False, from_output=False, gate="gelu_erf"),
     RowRecord("reglu", r"a \max(b, 0),\ (a, b) \text{ the two halves of } x",
               r"(g \max(b, 0),\ g a [b > 0])", r"\mathbb{R}",
               "glu with a ReLU gate: the cheapest gate, exact (one rounding).",
               "Halves the feature dimension; the axis length must be even. Units whose "
               "gate stays negative get no gradient through b.",
               "Transformer feed-forward blocks where compute is tight.",
-              masked=False, backward_from="input", gate="relu"),
+              masked=False, from_output=False, gate="relu"),
     RowRecord("sparsemax", r"\max(x_i - \tau, 0),\ \textstyle\sum_i \max(x_i - \tau, 0) = 1",
               r"g_i - \operatorname{mean}_{y_j > 0} g_j \text{ on the support, 0 off it}",
               r"[0, 1],\ \sum_i y_i = 1",

@@ -1084,15 +1084,20 @@ def test_no_temporaries_row_wise(name, args, outputs):
     elif name == "maxout":
         backward = (y, x, 2)
     else:
-        backward = (x, y)
+        backward = (x, x)
     tracemalloc.start()
     try:
         forward_peak = _traced_peak(lambda: f(*args(x)))
         backward_peak = _traced_peak(lambda: f.backward(*backward))
+        from_output_peak = (_traced_peak(lambda: f.backward_from_output(x, y))
+                            if f.record.from_output else 0)
     finally:
         tracemalloc.stop()
     assert forward_peak <= outputs * x.nbytes + NO_TEMPORARIES_SLACK, (name, forward_peak)
-    assert backward_peak <= x.nbytes + NO_TEMPORARIES_SLACK, (name, backward_peak)
+    # from the input: the gradient and, where it is formed from y = f(x), y
+    formed = 2 if f.record.from_output else 1
+    assert backward_peak <= formed * x.nbytes + NO_TEMPORARIES_SLACK, (name, backward_peak)
+    assert from_output_peak <= x.nbytes + NO_TEMPORARIES_SLACK, (name, from_output_peak)
 
 
 # ---- configuration, public names, docstrings ------------------------------------------------

@@ -66,7 +66,9 @@ def forward(impl, name, x, axis=-1, pieces=None, **kwargs):
 
 
 def backward(impl, name, g, x_or_y, axis=-1, pieces=None):
-    f = getattr(impl, name).backward
+    """maxout's and glu's backward from x, sparsemax's from y."""
+    f = getattr(impl, name)
+    f = f.backward_from_output if name == "sparsemax" else f.backward
     return f(g, x_or_y, pieces, axis=axis) if name == "maxout" else f(g, x_or_y, axis=axis)
 
 
@@ -198,9 +200,9 @@ def test_known_values(which, dtype):
     same(impl.sparsemax(a([-1e4 + 0.5, -1e4])), [0.75, 0.25] if dtype != np.float16 else
          [0.5, 0.5])
     # backward from the output: g minus its mean over the support, 0 off it
-    same(impl.sparsemax.backward(a([1, 2, 3]), a([0.5, 0.5, 0])), [-0.5, 0.5, 0])
-    same(impl.sparsemax.backward(a([4, -4]), a([1, 0])), [0, 0])
-    same(impl.sparsemax.backward(a([[1, 5], [3, 6]]), a([[0.5, 0], [0.5, 1]]), axis=0),
+    same(impl.sparsemax.backward_from_output(a([1, 2, 3]), a([0.5, 0.5, 0])), [-0.5, 0.5, 0])
+    same(impl.sparsemax.backward_from_output(a([4, -4]), a([1, 0])), [0, 0])
+    same(impl.sparsemax.backward_from_output(a([[1, 5], [3, 6]]), a([[0.5, 0], [0.5, 1]]), axis=0),
          [[-1, 0], [1, 0]])
 
 
@@ -341,8 +343,9 @@ def test_sparsemax_backward_matches_finite_differences(n):
 
     fd = _finite_differences(loss, x)
     for which, impl in IMPLS.items():
-        gx = impl.sparsemax.backward(g, impl.sparsemax(x))
-        _check_fd(f"{which} sparsemax.backward n={n}", gx, fd, g)
+        gx = impl.sparsemax.backward_from_output(g, impl.sparsemax(x))
+        _check_fd(f"{which} sparsemax.backward_from_output n={n}", gx, fd, g)
+        _check_fd(f"{which} sparsemax.backward n={n}", impl.sparsemax.backward(g, x), fd, g)
 
 
 # ---- fastact against the oracle: hypothesis -----------------------------------------------------
@@ -650,12 +653,13 @@ def test_sparsemax_backward_special_grads(dtype):
     y = np.array([[0.5, 0.5, 0], [0.5, 0.5, 0], [0.5, 0.5, 0], [1, 0, 0], [0.25, 0.75, 0]],
                  dtype)
     g = np.array([[inf, 1, 2], [nan, 1, 2], [inf, -inf, 2], [inf, 1, nan], [1, 2, inf]], dtype)
-    got, _ = silently(fastact.sparsemax.backward, g, y)
+    got, _ = silently(fastact.sparsemax.backward_from_output, g, y)
     want = np.array([[nan, -inf, 0], [nan, nan, 0], [nan, nan, 0], [nan, 0, 0],
                      [-0.5, 0.5, 0]], dtype)
-    oracle, _ = silently(reference.sparsemax.backward, g, y)
+    oracle, _ = silently(reference.sparsemax.backward_from_output, g, y)
     assert np.all(same_values(oracle, want)), f"reference: {oracle}"
-    assert np.all(same_values(got, want)), f"fastact.sparsemax.backward(g, y):\n{got}\nwant\n{want}"
+    assert np.all(same_values(got, want)), (
+        f"fastact.sparsemax.backward_from_output(g, y):\n{got}\nwant\n{want}")
 
 
 GLU_A = [nan, inf, -inf, 0.0, -0.0, 1.0, -1.0, 1e4, -1e4]
@@ -985,7 +989,8 @@ def test_reference_has_the_same_signatures():
         "maxout.backward(g, x, pieces=2)": lambda m: m.maxout.backward(g3, x, pieces=2),
         "glu(x, 0)": lambda m: m.glu(x, 0),
         "sparsemax(x, 0)": lambda m: m.sparsemax(x, 0),
-        "sparsemax.backward(g, y, 0)": lambda m: m.sparsemax.backward(x, x / 40, 0),
+        "sparsemax.backward_from_output(g, y, 0)":
+            lambda m: m.sparsemax.backward_from_output(x, x / 40, 0),
     }
     failures = []
     for label, call in cases.items():
@@ -1016,7 +1021,7 @@ def test_reference_is_wired_in():
             == ref.glu_backward(g, x, axis=0).tobytes())
     y = ref.sparsemax(x, axis=0)
     assert reference.sparsemax(x, axis=0).tobytes() == y.tobytes()
-    assert (reference.sparsemax.backward(x, y, axis=0).tobytes()
+    assert (reference.sparsemax.backward_from_output(x, y, axis=0).tobytes()
             == ref.sparsemax_backward(x, y, axis=0).tobytes())
 
 
@@ -1045,7 +1050,8 @@ def test_raw_gufuncs():
     y = u.sparsemax(x)
     assert y.tobytes() == fastact.sparsemax(x).tobytes()
     gx = rng.normal(size=x.shape)
-    assert u.sparsemax_backward(gx, y).tobytes() == fastact.sparsemax.backward(gx, y).tobytes()
+    assert (u.sparsemax_backward(gx, y).tobytes()
+            == fastact.sparsemax.backward_from_output(gx, y).tobytes())
     # axes= moves the core dimension, as fastact's axis= does
     assert (u.sparsemax(x, axes=[(0,), (0,)]).tobytes()
             == fastact.sparsemax(x, axis=0).tobytes())
@@ -1077,7 +1083,8 @@ def test_thread_count_does_not_change_results(restore_threads):
             fastact.maxout(x, 2), fastact.maxout(x, 4), fastact.maxout(x[:, :64], 2, axis=0),
             fastact.maxout.backward(g_half, x, 2),
             fastact.glu(x), fastact.glu(x[:, :64], axis=0), fastact.glu.backward(g_half, x),
-            y, fastact.sparsemax(x[:, :64], axis=0), fastact.sparsemax.backward(g_full, y),
+            y, fastact.sparsemax(x[:, :64], axis=0),
+            fastact.sparsemax.backward_from_output(g_full, y),
         ])
     fastact.set_num_threads(None)
     for k, (a, b) in enumerate(zip(*results, strict=True)):

@@ -48,10 +48,13 @@ def test_softmax_family_backward_leaves_masked_entries_out(name):
     g_hidden = np.zeros_like(HIDDEN)
     g_hidden[2, :3] = True
     both = HIDDEN | g_hidden
-    got = getattr(fastact, name).backward(np.ma.MaskedArray(g, mask=g_hidden),
-                                          np.ma.MaskedArray(y, mask=HIDDEN))
-    want = getattr(reference, name).backward(g, y, where=~both)
+    got = getattr(fastact, name).backward_from_output(np.ma.MaskedArray(g, mask=g_hidden),
+                                                      np.ma.MaskedArray(y, mask=HIDDEN))
+    want = getattr(reference, name).backward_from_output(g, y, where=~both)
     assert_masked_like(got, want, both)
+    # from the input: the masked entries of x take no part in f(x) either
+    got = getattr(fastact, name).backward(g, X)
+    assert_masked_like(got, getattr(reference, name).backward(g, DATA, where=~HIDDEN), HIDDEN)
 
 
 def test_maxout_and_sparsemax_treat_masked_entries_as_absent():

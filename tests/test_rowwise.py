@@ -155,6 +155,16 @@ def test_reference_jacobian_and_backward_against_mpmath():
         keep = ~underflowed(jac, np.float64)
         err = ulp_error(got[keep], jac[keep], np.float64)
         assert err.size == 0 or err.max() <= REFERENCE_ULP, f"jacobian: {err.max()} ULP at {x!r}"
+        # log_softmax's: delta_ij - y_j; softmin's: minus softmax's at -x
+        with mpmath.workprec(400):
+            jac = np.array([[_mp_ld((i == j) - ys[j]) for j in range(n)] for i in range(n)],
+                           dtype=LD)
+        got = ref.log_softmax_jacobian(x)
+        keep = ~underflowed(jac, np.float64)
+        err = ulp_error(got[keep], jac[keep], np.float64)
+        assert err.size == 0 or err.max() <= REFERENCE_ULP, (
+            f"log_softmax jacobian: {err.max()} ULP at {x!r}")
+        assert ref.softmin_jacobian(x).tobytes() == (-ref.softmax_jacobian(-x)).tobytes()
 
         g = rng.normal(size=n) * 10.0 ** rng.uniform(-3, 3, n)
         for name in NAMES:
@@ -191,7 +201,7 @@ def impl(which, name):
 
 
 def impl_backward(which, name):
-    return REF_BACKWARD[name] if which == "reference" else fast(name).backward
+    return REF_BACKWARD[name] if which == "reference" else fast(name).backward_from_output
 
 
 @pytest.mark.parametrize("which", IMPLS)
@@ -513,7 +523,7 @@ def test_fastact_backward_matches_oracle(problem, name, seed):
     y = REF[name](x, axis=axis, where=where)
     g = (rng.normal(size=x.shape) * 10.0 ** rng.integers(-2, 3, x.shape)).astype(dtype)
     g_before, y_before = g.copy(), y.copy()
-    got = fast(name).backward(g, y, axis=axis, where=where)
+    got = fast(name).backward_from_output(g, y, axis=axis, where=where)
     want = REF_BACKWARD[name](g, y, axis=axis, where=where)
     assert g.tobytes() == g_before.tobytes() and y.tobytes() == y_before.tobytes()
     assert got.dtype == want.dtype == dtype and got.shape == want.shape == x.shape
@@ -545,7 +555,7 @@ def test_oracle_is_wired_in():
     for name in NAMES:
         a = getattr(reference, name)(x, axis=0, where=m)
         assert a.tobytes() == REF[name](x, axis=0, where=m).tobytes()
-        b = getattr(reference, name).backward(x, a, axis=0, where=m)
+        b = getattr(reference, name).backward_from_output(x, a, axis=0, where=m)
         assert b.tobytes() == REF_BACKWARD[name](x, a, axis=0, where=m).tobytes()
     np.testing.assert_array_equal(reference.softmax.jacobian(x, axis=0),
                                   ref.softmax_jacobian(x, axis=0))
@@ -573,7 +583,7 @@ def test_float32_rows_where_float_arithmetic_would_fail():
     assert fast("softmin")(-x).tolist() == [1.0, 0.0]
     y = fast("log_softmax")(np.zeros((3, 1024), np.float32))
     g = np.ones_like(y)
-    got = fast("log_softmax").backward(g, y)
+    got = fast("log_softmax").backward_from_output(g, y)
     want = REF_BACKWARD["log_softmax"](g, y)
     assert np.all(want > 0)  # 1 - 1024 exp(fl(-log 1024)): small, not 0
     assert ulp_error(got, want, np.float32).max() <= DERIVATIVE_ULP
@@ -601,7 +611,7 @@ def test_long_rows_in_every_layout(dtype):
             assert fast(name)(x, where=np.ones(n, bool)).tobytes() == plain.tobytes()
             assert fast(name)(strided, where=mask).tobytes() == masked.tobytes()
             for y, where in ((plain, None), (masked, mask)):
-                got = fast(name).backward(g, y, where=where)
+                got = fast(name).backward_from_output(g, y, where=where)
                 want = REF_BACKWARD[name](g, y, where=where)
                 m = np.ones(x.shape, bool) if where is None else where
                 bound = DERIVATIVE_ULP * ulp_of(want, dtype) + _backward_bound(name, g, y, m,
@@ -610,7 +620,7 @@ def test_long_rows_in_every_layout(dtype):
                 assert np.all((got == want) | (diff <= bound)), f"{name}.backward n={n}"
                 g_strided, y_strided = np.zeros_like(strided), np.zeros_like(strided)
                 g_strided[...], y_strided[...] = g, y
-                again = fast(name).backward(g_strided, y_strided, where=where)
+                again = fast(name).backward_from_output(g_strided, y_strided, where=where)
                 assert again.tobytes() == got.tobytes(), f"{name}.backward strided"
             inplace = x.copy()
             assert fast(name)(inplace, out=inplace) is inplace
@@ -634,9 +644,9 @@ def test_out(name):
                 assert got is out
                 assert np.array_equal(out, want, equal_nan=True)
             y = want
-            want_b = fast(name).backward(x, y, axis=axis, where=m)
+            want_b = fast(name).backward_from_output(x, y, axis=axis, where=m)
             out = np.full(x.shape, SENTINEL, dtype)
-            assert fast(name).backward(x, y, axis=axis, where=m, out=out) is out
+            assert fast(name).backward_from_output(x, y, axis=axis, where=m, out=out) is out
             assert out.tobytes() == want_b.tobytes()
 
 
@@ -660,17 +670,17 @@ def test_errors_name_the_function_and_leave_out_alone(name):
     o = np.full((2, 3), SENTINEL)
     for axis in (2, -3):
         check(ValueError, lambda out, a=axis: f(x, axis=a, out=out), o, f"axis={axis}")
-        check(ValueError, lambda out, a=axis: f.backward(x, x, axis=a, out=out), o,
+        check(ValueError, lambda out, a=axis: f.backward_from_output(x, x, axis=a, out=out), o,
               f"backward axis={axis}")
     check(TypeError, lambda out: f(x, axis=1.5, out=out), o, "axis=1.5")
     check(ValueError, lambda out: f(x, where=np.ones(4, bool), out=out), o, "where (4,)")
     check(ValueError, lambda out: f(np.float64(1.0), out=out), np.full((), SENTINEL), "0-d")
-    check(ValueError, lambda out: f.backward(np.float64(1.0), np.float64(0.5), out=out),
+    check(ValueError, lambda out: f.backward_from_output(np.float64(1.0), np.float64(0.5), out=out),
           np.full((), SENTINEL), "backward 0-d")
     cx = x + 1j
     check(TypeError, lambda out: f(cx, out=out), o, "complex")
-    check(TypeError, lambda out: f.backward(cx, x, out=out), o, "backward complex grad")
-    check(TypeError, lambda out: f.backward(x, cx, out=out), o, "backward complex y")
+    check(TypeError, lambda out: f.backward_from_output(cx, x, out=out), o, "backward complex grad")
+    check(TypeError, lambda out: f.backward_from_output(x, cx, out=out), o, "backward complex y")
     for bad in (np.array(["a", "b"]), np.ones(2, object)):
         check(TypeError, lambda out, b=bad: f(b, out=out), np.full(2, SENTINEL), str(bad.dtype))
     if name == "softmax":
@@ -699,7 +709,7 @@ def test_raw_gufuncs(name):
     y = fwd(x, m)
     assert y.tobytes() == fast(name)(x, where=m).tobytes()
     g = rng.normal(size=(4, 5))
-    assert bwd(g, y, m).tobytes() == fast(name).backward(g, y, where=m).tobytes()
+    assert bwd(g, y, m).tobytes() == fast(name).backward_from_output(g, y, where=m).tobytes()
     # axes= moves the core dimension, as fastact's axis= does
     assert fwd(x, m, axes=[(0,), (0,), (0,)]).tobytes() == fast(name)(
         x, axis=0, where=m).tobytes()
@@ -727,7 +737,7 @@ def test_fastact_jacobian(dtype):
     # J @ g is the backward (J is symmetric, so J^T g = J g)
     g = rng.normal(size=x.shape).astype(dtype)
     ys = fastact.softmax(x, axis=1)
-    back = rows_last(fastact.softmax.backward(g, ys, axis=1), 1).astype(LD)
+    back = rows_last(fastact.softmax.backward_from_output(g, ys, axis=1), 1).astype(LD)
     jg = np.einsum("...ij,...j->...i", jac.astype(LD), rows_last(g, 1).astype(LD))
     gl = rows_last(g, 1).astype(LD)
     # the backward's own allowance, plus rounding of the n entries of J in J @ g
@@ -762,7 +772,7 @@ def test_thread_count_does_not_change_results(restore_threads):
             fastact.set_num_threads(n)
             y = fast(name)(x)
             results.append([y, fast(name)(x, where=mask), fast(name)(x[:, :64], axis=0),
-                            fast(name).backward(g, y)])
+                            fast(name).backward_from_output(g, y)])
         fastact.set_num_threads(None)
         for k, (a, b) in enumerate(zip(*results, strict=True)):
             assert a.tobytes() == b.tobytes(), f"{name} result {k} depends on the thread count"
@@ -780,7 +790,7 @@ def test_no_refcount_leaks(name):
 
     def calls():
         fast(name)(x, axis=0, where=m, out=out)
-        fast(name).backward(g, y, axis=-1, where=m)
+        fast(name).backward_from_output(g, y, axis=-1, where=m)
 
     calls()
     before = [sys.getrefcount(o) for o in objects]
@@ -845,3 +855,30 @@ def test_glu_short_rows_with_special_entries(width, dtype):
     assert np.array_equal(np.isnan(grads), np.isnan(want_g))
     fine = ~np.isnan(want_g)
     assert ulp_error(grads[fine], want_g[fine], dtype).max() <= DERIVATIVE_ULP + 1
+
+
+@pytest.mark.parametrize("which", IMPLS)
+@pytest.mark.parametrize("name", NAMES)
+def test_backward_from_the_input(which, name):
+    """backward(g, x) is the VJP at x: finite differences of the reference, the Jacobian's
+    transpose times g, and backward_from_output(g, f(x)) bitwise."""
+    rng = np.random.default_rng(31)
+    x, g = rng.normal(0, 2, (50, 7)), rng.normal(0, 1, (50, 7))
+    f = getattr(fastact if which == "fastact" else fastact.reference, name)
+    got = f.backward(g, x)
+    fd = np.empty_like(x)
+    h = 1e-6
+    for j in range(x.shape[-1]):
+        step = np.zeros(x.shape[-1])
+        step[j] = h
+        fd[:, j] = ((g * REF[name](x + step)).sum(-1) - (g * REF[name](x - step)).sum(-1)) / (2 * h)
+    np.testing.assert_allclose(got, fd, rtol=1e-6, atol=1e-8)
+    jac = f.jacobian(x)
+    np.testing.assert_allclose(np.einsum("...ij,...i->...j", jac, g), got, rtol=1e-12,
+                               atol=1e-14)
+    assert got.tobytes() == f.backward_from_output(g, f(x)).tobytes()
+    # along another axis, with a mask: the masked entries take no part in f(x) either
+    m = rng.random(x.shape) < 0.8
+    got = f.backward(g.T, x.T, axis=0, where=m.T)
+    want = f.backward_from_output(g.T, f(x.T, axis=0, where=m.T), axis=0, where=m.T)
+    assert got.tobytes() == want.tobytes()

@@ -4,14 +4,14 @@
 
 Hypothesis draws an activation from ``fastact.registry`` (the elementwise ones, aliases
 included, and the row-wise ones), an operation (f, grad, value_and_grad, backward,
-backward_from_output where the record has it; the row-wise forward and backward, with
-``axis`` and, for the masked ones, ``where=``), dtypes (float16/32/64, integers, bool,
-now and then complex), shapes of 0 to 4 dimensions (empty and 0-d included, Python
-scalars too), layouts (negative and non-unit steps, transposes, the opposite byte order,
-unaligned data), parameters (values from each parameter's domain, as Python numbers,
-NumPy scalars or arrays that broadcast, by position or keyword; now and then outside
-the domain), ``out=`` (sometimes not contiguous, sometimes one of the inputs) and
-``where=``. fastact and the reference get the same arguments and must agree:
+backward_from_output where the record has it; the row-wise forward, backward and
+backward_from_output, with ``axis`` and, for the masked ones, ``where=``), dtypes
+(float16/32/64, integers, bool, now and then complex), shapes of 0 to 4 dimensions (empty
+and 0-d included, Python scalars too), layouts (negative and non-unit steps, transposes,
+the opposite byte order, unaligned data), parameters (values from each parameter's domain,
+as Python numbers, NumPy scalars or arrays that broadcast, by position or keyword; now and
+then outside the domain), ``out=`` (sometimes not contiguous, sometimes one of the inputs)
+and ``where=``. fastact and the reference get the same arguments and must agree:
 
 - both raise, with the same exception type (messages may differ), and fastact has left
   ``out`` untouched; or
@@ -440,10 +440,11 @@ def row_values(draw, rng, dtype: np.dtype, shape: tuple) -> np.ndarray:
 
 
 def draw_rowwise(draw, rng) -> Example:
-    """A call of a row-wise activation's forward or backward."""
+    """A call of a row-wise activation's forward, backward or backward_from_output."""
     name = draw(st.sampled_from(ROWWISE), label="name")
     rec = registry.get(name)
-    op = draw(st.sampled_from(["forward", "backward"]), label="op")
+    ops = ["forward", "backward"] + (["backward_from_output"] if rec.from_output else [])
+    op = draw(st.sampled_from(ops), label="op")
     dtype = draw_dtype(draw, "dtype")
     # an unsupported dtype comes with arguments that are otherwise right: which of two
     # errors is raised first is not part of the contract (fastact checks the shape, the
@@ -489,7 +490,7 @@ def draw_rowwise(draw, rng) -> Example:
         g = (rng.normal(size=gshape) * 10.0 ** rng.integers(-2, 3, gshape)).astype(gdt)
         g = relayout(draw, g, "g")
         second = xr
-        if name in ("softmax", "log_softmax", "softmin", "sparsemax"):
+        if op == "backward_from_output":
             # from y = f(x), as for the elementwise backward_from_output
             kw = {k: v for k, v in kwargs.items() if k != "axis"}
             try:
@@ -512,7 +513,7 @@ def draw_rowwise(draw, rng) -> Example:
 def _row_signature(name: str, op: str) -> tuple[str, ...]:
     """The keyword arguments a row-wise function's operation takes."""
     obj = getattr(fastact, name)
-    fn = obj if op == "forward" else obj.backward
+    fn = obj if op == "forward" else getattr(obj, op)
     return tuple(inspect.signature(fn).parameters)
 
 
@@ -687,10 +688,14 @@ def row_bounds(example: Example, want, inputs) -> tuple[Any, Any]:
             if name == "sparsemax":
                 return FORWARD_ULP * ulp_of(want, dtype) + (n + 2) * unit, None
             return np.maximum(FORWARD_ULP * ulp_of(want, dtype), small), None
-        g = rows_last(np.asarray(inputs[0], LD), axis)
-        y = rows_last(np.asarray(inputs[1], LD), axis)
-        g, y = np.broadcast_arrays(g, y)
         where = example.kwargs.get("where")
+        second = np.asarray(inputs[1])
+        if op == "backward":  # from x: each side forms its own y = f(x) first
+            kw = {} if where is None else {"where": where}
+            second = getattr(reference, name)(second, axis=axis, **kw)
+        g = rows_last(np.asarray(inputs[0], LD), axis)
+        y = rows_last(np.asarray(second, LD), axis)
+        g, y = np.broadcast_arrays(g, y)
         m = np.ones(np.shape(want), bool) if where is None else np.broadcast_to(
             where, np.shape(want))
         m = rows_last(m, axis)
@@ -707,6 +712,8 @@ def row_bounds(example: Example, want, inputs) -> tuple[Any, Any]:
                 gy = np.abs(np.where(m, gm * y, 0)).sum(-1, keepdims=True)
                 size = np.abs(y) * (np.abs(g) + gy)
             extra = (n + 8) * eps * size
+            if op == "backward":  # and fastact's y is off by up to FORWARD_ULP
+                extra = extra + FORWARD_ULP * eps * (np.abs(y) + 2) * size
         extra = np.moveaxis(np.broadcast_to(extra, y.shape), -1, axis)
         return np.maximum(DERIVATIVE_ULP * ulp_of(want_ld, dtype) + extra, small), None
 

@@ -60,7 +60,7 @@ def readme_table() -> str:
              "| --- | --- | --- | --- | --- | --- |"]
     for row in registry.ROWWISE:
         params = ", ".join(p.name for p in row.params) or "—"
-        source = "from x" if row.backward_from == "input" else "from y"
+        source = "from x" + (", or from y" if row.from_output else "")
         rows.append(f"| `{row.name}` | {params} | {_math(row.formula)} | "
                     f"{_math(row.backward)} ({source}) | {_math(row.output_range)} | "
                     f"{'yes' if row.masked else '—'} |")
@@ -161,8 +161,9 @@ def _record_section(rec: registry.Record) -> list[str]:
 
 
 def _row_section(row: registry.RowRecord) -> list[str]:
-    source = ("from the input: `backward(grad_out, x, ...)`" if row.backward_from == "input"
-              else "from the output: `backward(grad_out, y, ...)`")
+    source = ("from the input: `backward(grad_out, x, ...)`"
+              + (" or from the output: `backward_from_output(grad_out, y, ...)`"
+                 if row.from_output else ""))
     out = [f"## `{row.name}`", "", "Along `axis` (default -1):", "",
            _display(f"y_i = {row.formula}" if row.name != "glu" else f"y = {row.formula}"), "",
            f"Backward, {source}, with $g$ = `grad_out`: the gradient with respect to $x$,",
@@ -208,17 +209,18 @@ def stub() -> str:
              "from ._config import set_num_threads as set_num_threads",
              "from ._config import show_config as show_config",
              "from ._rowwise import (", "    GatedActivation,", "    MaxoutActivation,",
-             "    RowActivation,", "    SoftmaxActivation,", "    SparsemaxActivation,", ")", "",
+             "    SoftmaxActivation,", "    SparsemaxActivation,", ")",
+             "from ._rowwise import RowActivation as RowActivation", "",
              "__version__: str", "__all__: list[str]", ""]
     for name in registry.names(include_aliases=True):
         rec = registry.get(name)
         kind = ("ActivationWithParamGrad" if rec.param_grad else
                 "ActivationFromOutput" if rec.has_from_output else "Activation")
         lines.append(f"{name}: {kind}")
-    classes = {"softmax": "SoftmaxActivation", "maxout": "MaxoutActivation",
-               "sparsemax": "SparsemaxActivation"}
+    classes = {"maxout": "MaxoutActivation", "sparsemax": "SparsemaxActivation"}
     for row in registry.ROWWISE:
-        kind = "GatedActivation" if row.gate else classes.get(row.name, "RowActivation")
+        kind = ("GatedActivation" if row.gate else "SoftmaxActivation" if row.jacobian
+                else classes.get(row.name, "RowActivation"))
         lines.append(f"{row.name}: {kind}")
     return "\n".join(lines) + "\n"
 

@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from .. import registry
+from .._arrays import as_vjp_input
 from . import _groups, _rowwise
 from ._deliver import deliver
 from ._formulas import _FORMULAS
@@ -22,7 +23,7 @@ class RowActivation:
         self._backward = getattr(module, record.name + "_backward")
         self.__doc__ = f"NumPy reference of fastact.{record.name}.\n\ny_i = {record.formula}"
         if record.jacobian:
-            self.jacobian = _rowwise.softmax_jacobian
+            self.jacobian = getattr(_rowwise, record.name + "_jacobian")
 
     def __repr__(self) -> str:
         return f"<fastact.reference row-wise activation {self.name!r}>"
@@ -31,8 +32,14 @@ class RowActivation:
         """f(x) along ``axis``; entries where ``where`` is False take no part."""
         return deliver(self.name, [self._forward(x, axis, where)], out, True, 1)
 
-    def backward(self, grad_out: Any, y: Any, axis: int = -1, where: Any = None,
+    def backward(self, grad_out: Any, x: Any, axis: int = -1, where: Any = None,
                  out: Any = None):
+        """The vector-Jacobian product at the input x (from y = f(x))."""
+        y = self._forward(as_vjp_input(self.name, grad_out, x), axis, where)
+        return deliver(self.name, [self._backward(grad_out, y, axis, where)], out, True, 1)
+
+    def backward_from_output(self, grad_out: Any, y: Any, axis: int = -1, where: Any = None,
+                             out: Any = None):
         """The vector-Jacobian product from the output y."""
         return deliver(self.name, [self._backward(grad_out, y, axis, where)], out, True, 1)
 
@@ -44,7 +51,12 @@ class SparsemaxActivation(RowActivation):
         """The projection of each row onto the simplex."""
         return deliver(self.name, [self._forward(x, axis)], out, True, 1)
 
-    def backward(self, grad_out: Any, y: Any, axis: int = -1, out: Any = None):
+    def backward(self, grad_out: Any, x: Any, axis: int = -1, out: Any = None):
+        """The vector-Jacobian product at the input x (from y = sparsemax(x))."""
+        y = self._forward(as_vjp_input(self.name, grad_out, x), axis)
+        return deliver(self.name, [self._backward(grad_out, y, axis)], out, True, 1)
+
+    def backward_from_output(self, grad_out: Any, y: Any, axis: int = -1, out: Any = None):
         """grad_out minus its mean over the support {y > 0}, 0 off it."""
         return deliver(self.name, [self._backward(grad_out, y, axis)], out, True, 1)
 

@@ -51,8 +51,10 @@ __all__ = [
     "softmax",
     "softmax_backward",
     "softmax_jacobian",
+    "log_softmax_jacobian",
     "softmin",
     "softmin_backward",
+    "softmin_jacobian",
 ]
 
 LD = np.longdouble
@@ -363,3 +365,43 @@ def softmax_jacobian(x: Any, axis: int = -1) -> np.ndarray:
         plain = y[..., :, None] * (eye - y[..., None, :])
         jac = np.where(r["regular"][..., None], accurate, plain)
     return jac.astype(dtype)
+
+
+def log_softmax_jacobian(x: Any, axis: int = -1) -> np.ndarray:
+    r"""The Jacobian of log_softmax along ``axis``: ``J[..., i, j] = delta_ij - s_j``, s the
+    softmax of the row; shaped as :func:`softmax_jacobian`. The diagonal ``1 - s_i`` is
+    formed as ``(sum_{j != i} e_j) / sum_j e_j``, so no digit is lost when s_i is close
+    to 1. Rows with inf or NaN use ``delta_ij - s_j``.
+
+    >>> import numpy as np
+    >>> log_softmax_jacobian(np.array([0.0, 0.0])).tolist()
+    [[0.5, -0.5], [-0.5, 0.5]]
+    """
+    name = "log_softmax.jacobian"
+    x = _as_array(name, x)
+    dtype = float_result(name, x.dtype)
+    ax = _row_axis(name, axis, x.ndim)
+    wp = _working(dtype)
+    z = _rows_last(x, dtype, wp, ax)
+    n = z.shape[-1]
+    if z.size == 0:
+        return np.empty((*z.shape, n), dtype=dtype)
+    with np.errstate(all="ignore"):
+        r = _rows(z, np.ones(z.shape, bool), log=False)
+        s, e, total = r["out"], r["e"], r["total"]
+        eye = np.eye(n, dtype=bool)
+        others = np.where(eye, wp(0), e[..., None, :]).sum(-1)
+        accurate = np.where(eye, (others / total)[..., :, None], -(e / total)[..., None, :])
+        plain = np.broadcast_to(eye - s[..., None, :], accurate.shape)
+        jac = np.where(r["regular"][..., None], accurate, plain)
+    return jac.astype(dtype)
+
+
+def softmin_jacobian(x: Any, axis: int = -1) -> np.ndarray:
+    r"""The Jacobian of softmin = softmax(-x) along ``axis``: minus softmax's at -x.
+
+    >>> import numpy as np
+    >>> softmin_jacobian(np.array([0.0, 0.0])).tolist()
+    [[-0.25, 0.25], [0.25, -0.25]]
+    """
+    return -softmax_jacobian(np.negative(_as_array("softmin.jacobian", x)), axis)
