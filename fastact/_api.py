@@ -9,7 +9,9 @@ machinery. Errors from it are re-raised naming the function.
 from __future__ import annotations
 
 import functools
+import inspect
 import re
+import types
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -168,6 +170,7 @@ class Activation(ForwardCall):
             for choice, kernel in choices.items()
         }
         self.__doc__ = _docstring(record)
+        _give_signatures(self, record)
         # the binding of a call with no parameters, made once: most calls are f(x);
         # and per selector choice (gelu's approximate=), keyed by it
         try:
@@ -305,6 +308,22 @@ class ActivationWithParamGrad(Activation):
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"fastact.{self.name}: {exc}") from None
         return grad_x, grad_param
+
+
+def _give_signatures(obj: Activation, record: Record) -> None:
+    """``obj``'s own signatures (the record's), for ``inspect.signature`` and ``help``: on
+    the object, and on per-object copies of its methods (the class's take ``*params``)."""
+    obj.__signature__ = record.signature("forward")
+    for op in record.operations[1:]:
+        method = getattr(type(obj), op)
+        copy = types.FunctionType(method.__code__, method.__globals__, method.__name__,
+                                  method.__defaults__, method.__closure__)
+        copy.__dict__.update(method.__dict__)
+        copy.__doc__, copy.__qualname__ = method.__doc__, f"{record.name}.{op}"
+        sig = record.signature(op)
+        self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+        copy.__signature__ = sig.replace(parameters=[self_param, *sig.parameters.values()])
+        setattr(obj, op, types.MethodType(copy, obj))
 
 
 def _out_pair(name: str, out) -> tuple:

@@ -111,8 +111,12 @@ class Binding:
         if self.selector is not None:
             sel_name, sel_default = self.selector
             choice = kwargs.pop(sel_name, sel_default)
+            if isinstance(choice, (bool, np.bool_)) and rec.selector_bools:
+                choice = rec.selector_bools[0 if choice else 1]
             if not isinstance(choice, str) or choice not in rec.kernels:
                 allowed = ", ".join(repr(k) for k in rec.kernels)
+                if rec.selector_bools:
+                    allowed += ", True or False"
                 raise ValueError(
                     f"fastact.{rec.name}: {sel_name}={choice!r} is not one of {allowed}"
                 )

@@ -14,6 +14,7 @@ Param(name='alpha', default=1.0, domain='finite', example=None)
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 
 REQUIRED = None
@@ -59,6 +60,9 @@ class Record:
     uses: str
     kernels: dict[str | None, str] = field(default_factory=dict)
     selector: tuple[str, str] | None = None  # (parameter name, default value)
+    selector_bools: tuple[str, str] | None = None
+    """The choices the selector's True and False name (gelu's approximate=True is 'tanh',
+    as in JAX), or None where it takes only its strings."""
     from_output_domain: dict[str, str] = field(default_factory=dict)
     ordered_params: tuple[str, str] | None = None  # (low, high): low <= high required
     param_grad: bool = False
@@ -99,6 +103,39 @@ class Record:
         """Name of the compiled kernel for the selector's value (or the only one)."""
         base = self.alias_of or self.name
         return self.kernels[choice] if self.kernels else base
+
+    @property
+    def operations(self) -> tuple[str, ...]:
+        """The operations the activation offers (``forward`` is calling it)."""
+        ops = ("forward", "grad", "value_and_grad", "backward")
+        return ops + (("backward_from_output",) if self.has_from_output else ())
+
+    def signature(self, op: str = "forward") -> inspect.Signature:
+        """The Python signature of ``fastact.<name>`` (op ``forward``) or of its method
+        ``op``: the inputs, the parameters (by position or keyword, with their defaults),
+        the selector, and the ufunc's ``out``, ``where`` and other keywords. Annotations
+        are strings, as in the stubs.
+
+        >>> list(get("elu").signature("backward").parameters)
+        ['grad_out', 'x', 'alpha', 'out', 'where', 'kwargs']
+        """
+        kind = inspect.Parameter
+        inputs = {"backward": ("grad_out", "x"), "backward_from_output": ("grad_out", "y")}
+        pairs = op == "value_and_grad" or (op == "backward" and self.param_grad)
+        result = "tuple[np.ndarray, np.ndarray]" if pairs else "np.ndarray"
+        params = [kind(n, kind.POSITIONAL_OR_KEYWORD, annotation="ArrayLike")
+                  for n in inputs.get(op, ("x",))]
+        params += [kind(p.name, kind.POSITIONAL_OR_KEYWORD, annotation="ArrayLike",
+                        default=kind.empty if p.default is REQUIRED else p.default)
+                   for p in self.params]
+        if self.selector:
+            params.append(kind(self.selector[0], kind.KEYWORD_ONLY, default=self.selector[1],
+                               annotation="str | bool" if self.selector_bools else "str"))
+        out = "np.ndarray | tuple[np.ndarray, np.ndarray] | None" if pairs else "np.ndarray | None"
+        params += [kind("out", kind.KEYWORD_ONLY, default=None, annotation=out),
+                   kind("where", kind.KEYWORD_ONLY, default=True, annotation="ArrayLike"),
+                   kind("kwargs", kind.VAR_KEYWORD, annotation="Any")]
+        return inspect.Signature(params, return_annotation=result)
 
 
 def _r(name, params, formula, derivative, output_range, kinks, from_output, advantages,
@@ -192,6 +229,7 @@ RECORDS: tuple[Record, ...] = (
        "More expensive than ReLU; two variants (tanh, erf) that differ slightly.",
        "Transformers (BERT, GPT, ViT).",
        kernels={"tanh": "gelu_tanh", "none": "gelu_erf"}, selector=("approximate", "tanh"),
+       selector_bools=("tanh", "none"),
        derivative_roots={"tanh": -0.7524614220710163, "none": -0.7517915246935645},
        cost_ns={"tanh": 2.99, "none": 3.43}, tails=True),
     _r("silu", [], r"x \sigma(x)", r"\sigma(x)(1 + x(1 - \sigma(x)))", r"[-0.28, \infty)", [],
@@ -496,7 +534,13 @@ GUIDE: tuple[Task, ...] = (
 
 ALIASES: dict[str, tuple[str, dict[str, float]]] = {
     "logistic": ("sigmoid", {}),
-    "hard_silu": ("hard_swish", {}),
+    # the names PyTorch and JAX use, with their defaults: their hard sigmoids have slope 1/6
+    "hardsigmoid": ("hard_sigmoid", {"slope": 1 / 6}),
+    "hardswish": ("hard_swish", {"slope": 1 / 6}),
+    "hard_silu": ("hard_swish", {"slope": 1 / 6}),
+    "hardtanh": ("hard_tanh", {}),
+    "logsigmoid": ("log_sigmoid", {}),
+    "soft_sign": ("softsign", {}),
     "quick_gelu": ("swish", {"beta": 1.702}),
 }
 """Alias name -> (activation, changed defaults)."""

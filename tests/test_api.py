@@ -784,9 +784,13 @@ def test_backward_from_output_exists_iff_registry_says(name):
 
 @pytest.mark.parametrize(
     ("alias", "target", "kw"),
-    [("logistic", "sigmoid", {}), ("hard_silu", "hard_swish", {}),
+    [("logistic", "sigmoid", {}), ("hard_silu", "hard_swish", {"slope": 1 / 6}),
+     ("hardsigmoid", "hard_sigmoid", {"slope": 1 / 6}),
+     ("hardswish", "hard_swish", {"slope": 1 / 6}), ("hardtanh", "hard_tanh", {}),
+     ("logsigmoid", "log_sigmoid", {}), ("soft_sign", "softsign", {}),
      ("quick_gelu", "swish", {"beta": 1.702})],
-    ids=["logistic", "hard_silu", "quick_gelu"],
+    ids=["logistic", "hard_silu", "hardsigmoid", "hardswish", "hardtanh", "logsigmoid",
+         "soft_sign", "quick_gelu"],
 )
 def test_aliases(alias, target, kw):
     for dtype in FLOAT_DTYPES:
@@ -811,6 +815,25 @@ def test_quick_gelu_default_beta():
     np.testing.assert_array_equal(fastact.quick_gelu(x), fastact.swish(x, beta=1.702))
     check_close(fastact.quick_gelu(x), reference.swish(x, 1.702), FORWARD_ULP, "quick_gelu")
     check_close(reference.quick_gelu(x), reference.swish(x, 1.702), 0, "reference.quick_gelu")
+
+
+def test_peer_names_mean_what_the_peers_compute():
+    """PyTorch's hardsigmoid and hardswish, JAX's hard_silu: relu6(x + 3) / 6 (times x);
+    JAX's gelu(approximate=True / False): the tanh form / erf."""
+    x = np.linspace(-5, 5, 81)
+    gate = np.minimum(np.maximum(x + 3, 0), 6) / 6
+    # slope = 1/6 rounded to double (off by under 2^-56): x / 6 + 0.5 is off by |x| 2^-56,
+    # which near the clip point -3 is many ULP of the small result
+    for name, want in (("hardsigmoid", gate), ("hardswish", x * gate), ("hard_silu", x * gate)):
+        np.testing.assert_allclose(getattr(fastact, name)(x), want, rtol=4 * 2.0**-52,
+                                   atol=5 * 5 * 2.0**-56, err_msg=name)
+    check_close(fastact.hardtanh(x), np.clip(x, -1, 1), 0, "hardtanh")
+    check_close(fastact.gelu(x, approximate=True), reference.gelu(x, approximate="tanh"),
+                FORWARD_ULP, "gelu(approximate=True)")
+    check_close(fastact.gelu(x, approximate=False), reference.gelu(x, approximate="none"),
+                FORWARD_ULP, "gelu(approximate=False)")
+    assert np.array_equal(fastact.gelu.grad(x, approximate=np.False_),
+                          fastact.gelu.grad(x, approximate="none"))
 
 
 # ---- raw ufuncs ------------------------------------------------------------------------------

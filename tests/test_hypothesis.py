@@ -77,8 +77,8 @@ PARAM_POOLS: dict[str, dict[str, list[float]]] = {
 }
 PARAM_POOLS["hard_swish"] = PARAM_POOLS["hard_sigmoid"]
 PARAM_POOLS["hardshrink"] = PARAM_POOLS["softshrink"]
-PARAM_POOLS["hard_silu"] = PARAM_POOLS["hard_swish"]
-PARAM_POOLS["quick_gelu"] = PARAM_POOLS["swish"]
+PARAM_POOLS.update({alias: PARAM_POOLS[target] for alias, (target, _) in registry.ALIASES.items()
+                    if target in PARAM_POOLS})
 PARAM_NAMES = [n for n in registry.names(include_aliases=True) if registry.get(n).params]
 
 

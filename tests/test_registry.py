@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import numpy as np
@@ -97,3 +98,70 @@ def test_derivative_roots_are_the_nearest_doubles(kernel):
     assert d[below] * d[above] < 0, f"{kernel}: f' keeps its sign across {root!r}"
     assert abs(d[root]) < min(abs(d[below]), abs(d[above])), \
         f"{kernel}: {root!r} is not the double nearest the root of f'"
+
+
+# ---- signatures ------------------------------------------------------------------------------
+
+
+def _stub_methods() -> dict[str, dict[str, list[tuple]]]:
+    """fastact/__init__.pyi's per-activation classes: name -> method -> [(parameter, kind,
+    default)], self left out."""
+    import ast
+
+    tree = ast.parse((Path(fastact.__file__).parent / "__init__.pyi").read_text())
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name.startswith("_"):
+            methods = {}
+            for fn in node.body:
+                a = fn.args
+                positional = a.args[1:]
+                defaults = [None] * (len(positional) - len(a.defaults)) + a.defaults
+                params = [(p.arg, "positional", d and ast.literal_eval(d))
+                          for p, d in zip(positional, defaults, strict=True)]
+                params += [(p.arg, "keyword", d and ast.literal_eval(d))
+                           for p, d in zip(a.kwonlyargs, a.kw_defaults, strict=True)]
+                params += [(a.kwarg.arg, "var_keyword", None)] if a.kwarg else []
+                methods[fn.name] = params
+            found[node.name[1:]] = methods
+    return found
+
+
+def _runtime(sig: inspect.Signature) -> list[tuple]:
+    kinds = {inspect.Parameter.POSITIONAL_OR_KEYWORD: "positional",
+             inspect.Parameter.KEYWORD_ONLY: "keyword",
+             inspect.Parameter.VAR_KEYWORD: "var_keyword"}
+    return [(p.name, kinds[p.kind], None if p.default is p.empty else p.default)
+            for p in sig.parameters.values()]
+
+
+def test_every_function_and_method_has_its_signature_and_the_stubs_match_it():
+    stubs = _stub_methods()
+    for name in registry.names(include_aliases=True):
+        obj, rec = getattr(fastact, name), registry.get(name)
+        assert set(stubs[name]) == {"__call__", *rec.operations[1:]}, name
+        for op in rec.operations:
+            runtime = inspect.signature(obj if op == "forward" else getattr(obj, op))
+            assert "params" not in runtime.parameters, (name, op, runtime)
+            method = "__call__" if op == "forward" else op
+            assert _runtime(runtime) == stubs[name][method], (name, op)
+            # and the signature tells the truth: binding the record's parameters by keyword
+            # gives what passing them by position gives
+            kw = {p.name: (p.default if p.default is not None else p.example)
+                  for p in rec.params}
+            x = np.linspace(-2, 2, 5)
+            args = (x, x) if op.startswith("backward") else (x,)
+            call = obj if op == "forward" else getattr(obj, op)
+            by_keyword = runtime.bind(*args, **kw)
+            got_kw = call(*by_keyword.args, **by_keyword.kwargs)
+            got_pos = call(*args, *kw.values())
+            if not isinstance(got_kw, tuple):
+                got_kw, got_pos = (got_kw,), (got_pos,)
+            for a, b in zip(got_kw, got_pos, strict=True):
+                np.testing.assert_array_equal(a, b)
+    for name in registry.rowwise_names():
+        obj = getattr(fastact, name)
+        for method in ("__call__", "backward", "backward_from_output", "jacobian"):
+            if hasattr(obj, method):
+                target = obj if method == "__call__" else getattr(obj, method)
+                assert "kwargs" not in inspect.signature(target).parameters, (name, method)
