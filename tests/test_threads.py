@@ -123,6 +123,25 @@ def test_huge_omp_num_threads_is_capped(tmp_path):
     assert int(threads) == (fastact.MAX_THREADS if fastact.ufuncs.openmp_enabled() else 1)
 
 
+def test_threadpoolctl_lists_fastacts_openmp_pool(restore_threads):
+    """threadpool_info() shows the OpenMP runtime fastact's module links (the one
+    threadpool_limits then sets), with fastact's thread count."""
+    if not fastact.ufuncs.openmp_enabled():
+        pytest.skip("built without OpenMP")
+    if not os.path.exists("/proc/self/maps"):
+        pytest.skip("the loaded libraries are read from /proc/self/maps (Linux)")
+    from threadpoolctl import threadpool_info
+
+    with open("/proc/self/maps", encoding="utf-8") as maps:
+        loaded = {line.split()[-1] for line in maps if "libgomp" in line}
+    pools = [p for p in threadpool_info() if p["user_api"] == "openmp"]
+    assert any(os.path.realpath(p["filepath"]) in map(os.path.realpath, loaded)
+               for p in pools), (pools, loaded)
+    ours = [p for p in pools if os.path.realpath(p["filepath"]) in map(os.path.realpath, loaded)]
+    fastact.set_num_threads(None)  # OpenMP's default: the pool's
+    assert {p["num_threads"] for p in ours} == {fastact.get_num_threads()}, ours
+
+
 def test_threadpoolctl_limits(restore_threads):
     if not fastact.ufuncs.openmp_enabled():
         pytest.skip("built without OpenMP")
