@@ -64,6 +64,65 @@ def check_axis(name: str, axis: Any, ndim: int) -> int:
     return int(axis) % ndim
 
 
+def in_dtype(name: str, a: Any, dtype: Any) -> Any:
+    """``a`` converted to ``dtype`` (float16/32/64) if given; a TypeError naming
+    ``fastact.<name>`` for any other dtype."""
+    if dtype is None:
+        return a
+    wanted = np.dtype(dtype)
+    if wanted.kind != "f" or wanted.itemsize > 8:
+        raise TypeError(f"fastact.{name}: dtype must be float16, float32 or float64, got "
+                        f"{wanted}")
+    return a.astype(wanted) if isinstance(a, np.ndarray) else np.asarray(a, wanted)
+
+
+def is_one_axis(axis: Any, ndim: int) -> bool:
+    """Whether ``axis`` is a single int on an array of at least one dimension: the row
+    functions' own case (``along_axes`` serves tuples, None and 0-d input)."""
+    return isinstance(axis, (int, np.integer)) and not isinstance(axis, (bool, np.bool_)) \
+        and ndim > 0
+
+
+def along_axes(name: str, rows_function: Any, arrays: list, axis: Any,
+               where: Any = None) -> np.ndarray:
+    """``rows_function(*arrays, axis=-1, where=...)`` over the axes ``axis`` names taken
+    together as one row (a tuple of ints, or None for all; a 0-d input is one row of one
+    entry), as ``scipy.special.softmax`` and ``jax.nn.softmax`` take them: the axes are
+    moved last and merged (a copy where they are not contiguous), and the result is put
+    back in the inputs' shape. Errors name ``fastact.<name>``.
+
+    >>> s = along_axes("softmax", lambda x, axis, where: x / x.sum(axis, keepdims=True),
+    ...                [np.ones((2, 3, 2))], (0, 2))
+    >>> s.shape, float(s.sum(axis=(0, 2))[0])
+    ((2, 3, 2), 1.0)
+    """
+    arrays = [np.asarray(a) for a in arrays]
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    ndim = len(shape)
+    if axis is None:
+        axes: tuple[int, ...] = tuple(range(ndim))
+    else:
+        listed = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+        if ndim == 0 and listed in ((), (0,), (-1,)):
+            listed = ()
+        axes = tuple(check_axis(name, a, ndim) for a in listed)
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"fastact.{name}: axis {axis!r} names an axis twice")
+    arrays = [np.broadcast_to(a, shape) for a in arrays]
+    if where is not None:
+        where = np.broadcast_to(np.asarray(where, dtype=bool), shape)
+    last = tuple(range(ndim - len(axes), ndim))
+
+    def to_rows(a: np.ndarray) -> np.ndarray:
+        moved = np.moveaxis(a, axes, last)
+        return moved.reshape(*moved.shape[:ndim - len(axes)], -1)
+
+    rows = rows_function(*map(to_rows, arrays), axis=-1,
+                         where=None if where is None else to_rows(where))
+    moved_shape = [shape[i] for i in range(ndim) if i not in axes] + [shape[i] for i in axes]
+    return np.moveaxis(np.asarray(rows).reshape(moved_shape), last, axes)
+
+
 def halves(name: str, x: np.ndarray, axis: Any) -> tuple[np.ndarray, np.ndarray, int]:
     """The two halves of ``x`` along ``axis`` (views) and the axis, non-negative; a
     ValueError naming ``fastact.<name>`` where that length is odd."""

@@ -12,14 +12,23 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, DTypeLike
 
 from . import _ufuncs
 from ._api import _as_float, _call, names_binding_errors
-from ._arrays import as_vjp_input, check_axis, groups, halves
+from ._arrays import (
+    along_axes,
+    as_vjp_input,
+    check_axis,
+    groups,
+    halves,
+    in_dtype,
+    is_one_axis,
+)
 from .registry import RowRecord
 
 _TRUE = b"\x01"
+AxisLike = int | tuple[int, ...] | None
 
 
 def _unmasked(x: Any) -> tuple[Any, np.ndarray | None]:
@@ -55,6 +64,19 @@ def _union(shape: tuple, *masks: np.ndarray | None) -> np.ndarray | None:
     return np.logical_or.reduce(given) if given else None
 
 
+def _write(name: str, out: Any, result: np.ndarray) -> None:
+    """``result`` into ``out``, checked first (errors name ``fastact.<name>``)."""
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"fastact.{name}: out must be an ndarray, got {type(out).__name__}")
+    if out.shape != result.shape:
+        raise ValueError(f"fastact.{name}: out has shape {out.shape}, the result {result.shape}")
+    if not out.flags.writeable:
+        raise ValueError(f"fastact.{name}: output array is read-only")
+    if not np.can_cast(result.dtype, out.dtype, "same_kind"):
+        raise TypeError(f"fastact.{name}: cannot cast {result.dtype} to output {out.dtype}")
+    np.copyto(out, result)
+
+
 def _refuse_masked(name: str, *arrays: Any) -> None:
     """A TypeError for masked input where a mask has no meaning fastact can honour."""
     if any(isinstance(a, np.ma.MaskedArray) for a in arrays):
@@ -65,12 +87,8 @@ def _refuse_masked(name: str, *arrays: Any) -> None:
 
 @names_binding_errors
 class RowActivation:
-    """A compiled row-wise activation with its backward from the input or the output.
-
-    ``f(x, axis=-1, where=None, out=None)``,
-    ``f.backward(grad_out, x, axis=-1, where=None, out=None)`` and
-    ``f.backward_from_output(grad_out, y, axis=-1, where=None, out=None)``.
-    """
+    """A compiled row-wise activation: the base of the softmax family, sparsemax, maxout
+    and the gated family."""
 
     def __init__(self, record: RowRecord):
         self.record = record
@@ -99,41 +117,61 @@ class RowActivation:
             raise ValueError(f"fastact.{self.name}: where does not broadcast: {exc}") from None
         return [(int(axis),)] * 3, mask
 
-    def __call__(self, x: ArrayLike, axis: int = -1, where: ArrayLike | None = None,
-                 out: np.ndarray | None = None) -> np.ndarray:
-        """f(x) along ``axis``; entries where ``where`` is False take no part.
+
+@names_binding_errors
+class SoftmaxActivation(RowActivation):
+    """softmax, log_softmax and softmin: masks, any axes, backward from the input or the
+    output, and the full Jacobian (for teaching and checking).
+
+    ``f(x, axis=-1, where=None, out=None)``,
+    ``f.backward(grad_out, x, axis=-1, where=None, out=None)`` and
+    ``f.backward_from_output(grad_out, y, axis=-1, where=None, out=None)``.
+    """
+
+    def __call__(self, x: ArrayLike, axis: AxisLike = -1, where: ArrayLike | None = None,
+                 out: np.ndarray | None = None, *, dtype: DTypeLike = None) -> np.ndarray:
+        """f(x) along ``axis`` (an int, a tuple of ints taken together, or None for the
+        whole array; a 0-d input is one row); entries where ``where`` is False take no
+        part. ``dtype`` (float16/32/64): compute and return in it.
 
         The masked entries of a ``numpy.ma`` masked array take no part either, and
         come back masked.
         """
-        x, hidden = _unmasked(_as_float(x))
+        x = in_dtype(self.name, _as_float(x), dtype)
+        if not is_one_axis(axis, np.ndim(x)):
+            return self._along(self.__call__, [x], axis, where, out)
+        x, hidden = _unmasked(x)
         axes, mask = self._core(x, axis, where)
         if hidden is not None:
             mask = mask & ~hidden
         y = _call(self.name, self._forward, (x, mask), {"axes": axes, "out": out})
         return _remask(y, hidden)
 
-    def backward(self, grad_out: ArrayLike, x: ArrayLike, axis: int = -1,
-                 where: ArrayLike | None = None, out: np.ndarray | None = None) -> np.ndarray:
+    def backward(self, grad_out: ArrayLike, x: ArrayLike, axis: AxisLike = -1,
+                 where: ArrayLike | None = None, out: np.ndarray | None = None, *,
+                 dtype: DTypeLike = None) -> np.ndarray:
         """The vector-Jacobian product at the input x: ``backward_from_output`` of
         f(x), which it computes first (keep y and call that to save the pass).
 
         Entries masked in ``grad_out`` or ``x`` (``numpy.ma``) take no part, as with
         ``where``, and come back masked.
         """
+        grad_out, x = (in_dtype(self.name, _as_float(a), dtype) for a in (grad_out, x))
         y = self(as_vjp_input(self.name, grad_out, x), axis=axis, where=where)
         return self.backward_from_output(grad_out, y, axis=axis, where=where, out=out)
 
-    def backward_from_output(self, grad_out: ArrayLike, y: ArrayLike, axis: int = -1,
-                             where: ArrayLike | None = None,
-                             out: np.ndarray | None = None) -> np.ndarray:
+    def backward_from_output(self, grad_out: ArrayLike, y: ArrayLike, axis: AxisLike = -1,
+                             where: ArrayLike | None = None, out: np.ndarray | None = None,
+                             *, dtype: DTypeLike = None) -> np.ndarray:
         """The vector-Jacobian product from the output y = f(x) (x need not be kept).
 
         Entries masked in ``grad_out`` or ``y`` (``numpy.ma``) take no part, as with
         ``where``, and come back masked.
         """
-        (grad_out, g_hidden), (y, y_hidden) = _unmasked(_as_float(grad_out)), _unmasked(
-            _as_float(y))
+        grad_out, y = (in_dtype(self.name, _as_float(a), dtype) for a in (grad_out, y))
+        if not is_one_axis(axis, max(np.ndim(grad_out), np.ndim(y))):
+            return self._along(self.backward_from_output, [grad_out, y], axis, where, out)
+        (grad_out, g_hidden), (y, y_hidden) = _unmasked(grad_out), _unmasked(y)
         axes, mask = self._core(y, axis, where)
         hidden = _union(mask.shape, g_hidden, y_hidden)
         if hidden is not None:
@@ -142,11 +180,20 @@ class RowActivation:
                    {"axes": [axes[0]] * 4, "out": out})
         return _remask(gx, hidden)
 
+    def _along(self, method: Any, arrays: list, axis: Any, where: Any, out: Any) -> Any:
+        """``method`` over several axes at once, the whole array or a 0-d input
+        (``along_axes``), masked entries left out, written into ``out`` if given."""
+        data, hidden = zip(*map(_unmasked, arrays), strict=True)
+        shape = tuple(_broadcast_shape(*(np.shape(d) for d in data)))
+        hide = _union(shape, *hidden)
+        if hide is not None:
+            where = ~hide if where is None else np.broadcast_to(where, shape) & ~hide
+        result = along_axes(self.name, method, list(data), axis, where)
+        if out is not None:
+            _write(self.name, out, result)
+            return _remask(out, hide)
+        return _remask(result[()] if result.ndim == 0 else result, hide)
 
-@names_binding_errors
-class SoftmaxActivation(RowActivation):
-    """softmax, log_softmax and softmin, which also offer their full Jacobian (for
-    teaching and checking)."""
 
     def jacobian(self, x: ArrayLike, axis: int = -1) -> np.ndarray:
         """dy_i/dx_j, shape (..., n, n) with the row axis moved last: y_i (delta_ij - y_j)

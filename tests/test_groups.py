@@ -1110,3 +1110,12 @@ def test_no_refcount_leaks(name):
         calls()
     after = [sys.getrefcount(o) for o in objects]
     assert after == before, f"{name}: refcounts {before} -> {after}"
+
+
+def test_integer_inputs_are_rounded_to_the_float_dtype_first():
+    """int64 2^63 - 511 and 2^63 - 512 are one float64: maxout's first arg-max is the
+    first of the tie, in the reference as in fastact."""
+    x = np.array([[2**63 - 512, 2**63 - 511]], dtype=np.int64)
+    g = np.array([[1.0]])
+    for impl in IMPLS.values():
+        np.testing.assert_array_equal(impl.maxout.backward(g, x, 2), [[1.0, 0.0]])

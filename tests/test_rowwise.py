@@ -674,9 +674,9 @@ def test_errors_name_the_function_and_leave_out_alone(name):
               f"backward axis={axis}")
     check(TypeError, lambda out: f(x, axis=1.5, out=out), o, "axis=1.5")
     check(ValueError, lambda out: f(x, where=np.ones(4, bool), out=out), o, "where (4,)")
-    check(ValueError, lambda out: f(np.float64(1.0), out=out), np.full((), SENTINEL), "0-d")
-    check(ValueError, lambda out: f.backward_from_output(np.float64(1.0), np.float64(0.5), out=out),
-          np.full((), SENTINEL), "backward 0-d")
+    # (a 0-d input is a row of one: test_axis_tuples_none_and_0d)
+    check(ValueError, lambda out: f(x, axis=(0, 0), out=out), o, "axis=(0, 0)")
+    check(TypeError, lambda out: f(x, out=out, dtype=np.int8), o, "dtype=int8")
     cx = x + 1j
     check(TypeError, lambda out: f(cx, out=out), o, "complex")
     check(TypeError, lambda out: f.backward_from_output(cx, x, out=out), o, "backward complex grad")
@@ -882,3 +882,72 @@ def test_backward_from_the_input(which, name):
     got = f.backward(g.T, x.T, axis=0, where=m.T)
     want = f.backward_from_output(g.T, f(x.T, axis=0, where=m.T), axis=0, where=m.T)
     assert got.tobytes() == want.tobytes()
+
+
+# ---- several axes, the whole array, 0-d input, dtype= ----------------------------------------
+
+
+def _plain(name, x, axis):
+    """The family's formula over ``axis`` (an int, tuple or None) in float64."""
+    z = -x if name == "softmin" else x
+    shifted = z - z.max(axis=axis, keepdims=True)
+    log_total = np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    return shifted - log_total if name == "log_softmax" else np.exp(shifted - log_total)
+
+
+@pytest.mark.parametrize("which", IMPLS)
+@pytest.mark.parametrize("name", NAMES)
+def test_axis_tuples_none_and_0d(which, name):
+    """As scipy.special.softmax and jax.nn.softmax take them: the axes as one row."""
+    f = getattr(fastact if which == "fastact" else fastact.reference, name)
+    x = np.random.default_rng(5).normal(0, 3, (3, 4, 5))
+    for axis in [(0, 2), (2, 0), (1,), None, (0, 1, 2), (-1, -3)]:
+        got = f(x, axis=axis)
+        np.testing.assert_allclose(got, _plain(name, x, axis), rtol=1e-13, atol=1e-300,
+                                   err_msg=f"axis={axis}")
+        g = np.random.default_rng(6).normal(size=x.shape)
+        # the VJP over the merged row, against the Jacobian-free formula of each name
+        back = f.backward(g, x, axis=axis)
+        assert back.tobytes() == f.backward_from_output(g, got, axis=axis).tobytes()
+        moved = np.moveaxis(x, [a % 3 for a in (axis or (0, 1, 2))],
+                            range(-len(axis or (0, 1, 2)), 0))
+        rows = moved.reshape(*moved.shape[:3 - len(axis or (0, 1, 2))], -1)
+        g_rows = np.moveaxis(g, [a % 3 for a in (axis or (0, 1, 2))],
+                             range(-len(axis or (0, 1, 2)), 0)).reshape(rows.shape)
+        b_rows = np.moveaxis(back, [a % 3 for a in (axis or (0, 1, 2))],
+                             range(-len(axis or (0, 1, 2)), 0)).reshape(rows.shape)
+        np.testing.assert_allclose(b_rows, f.backward(g_rows, rows, axis=-1), rtol=1e-12,
+                                   atol=1e-15)
+    # with a mask: the masked entries take no part, over the merged row too
+    m = np.random.default_rng(7).random(x.shape) < 0.7
+    got = f(x, axis=(0, 2), where=m)
+    want = f(np.moveaxis(x, 1, 0).reshape(4, 15), axis=-1,
+             where=np.moveaxis(m, 1, 0).reshape(4, 15))
+    np.testing.assert_array_equal(np.moveaxis(got, 1, 0).reshape(4, 15), want)
+    # a 0-d input is a row of one: softmax 1, log_softmax 0
+    for scalar in (np.float64(3.0), 3.0, np.float32(-2.0)):
+        assert f(scalar) == (0.0 if name == "log_softmax" else 1.0)
+        assert f(scalar, axis=None) == f(scalar)
+    # out= for several axes
+    out = np.empty_like(x)
+    assert f(x, axis=None, out=out) is out
+    np.testing.assert_array_equal(out, f(x, axis=None))
+
+
+@pytest.mark.parametrize("which", IMPLS)
+@pytest.mark.parametrize("name", NAMES)
+def test_dtype_computes_and_returns_in_it(which, name):
+    f = getattr(fastact if which == "fastact" else fastact.reference, name)
+    x = np.random.default_rng(8).normal(0, 3, (4, 6)).astype(np.float16)
+    for dtype in (np.float32, np.float64):
+        got = f(x, dtype=dtype)
+        assert got.dtype == dtype
+        np.testing.assert_array_equal(got, f(x.astype(dtype)))
+        g = np.ones_like(x)
+        assert f.backward(g, x, dtype=dtype).dtype == dtype
+    with pytest.raises(TypeError, match=rf"^fastact.{name}: dtype must be float16"):
+        f(x, dtype=np.int32)
+    with pytest.raises(ValueError, match=rf"^fastact.{name}: axis \(0, 0\) names an axis twice"):
+        f(x, axis=(0, 0))
+    with pytest.raises(np.exceptions.AxisError, match=rf"^fastact.{name}: axis 2 is out"):
+        f(x, axis=(0, 2))

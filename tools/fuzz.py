@@ -48,7 +48,7 @@ import sys
 import time
 import traceback
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -654,6 +654,14 @@ def row_bounds(example: Example, want, inputs) -> tuple[Any, Any]:
     """(bound, skip) for a row-wise result, as tests/test_rowwise.py and
     tests/test_groups.py bound them."""
     name, op = example.name, example.op
+    if np.ndim(want) == 0:  # a 0-d input is a row of one: bound it as one
+        where = example.kwargs.get("where")
+        row = replace(example, kwargs={**example.kwargs, "axis": -1, **(
+            {} if where is None else {"where": np.reshape(where, (1,))})})
+        inputs = [np.reshape(a, (1,)) if np.ndim(a) == 0 and i < 2 else a
+                  for i, a in enumerate(inputs)]
+        bound, skip = row_bounds(row, np.reshape(want, (1,)), inputs)
+        return bound[0], None if skip is None else skip[0]
     dtype = example.result_dtype or np.asarray(want).dtype
     want_ld = np.asarray(want, LD)
     tiny = LD(np.finfo(dtype).tiny)

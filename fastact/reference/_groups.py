@@ -17,10 +17,12 @@ from .._arrays import check_axis, float_result, groups, halves
 
 
 def _float(name: str, *arrays: Any) -> tuple[list[np.ndarray], np.dtype, type]:
+    """The arrays rounded to the result dtype (as the compiled loops take them: int64
+    2^63 - 511 and 2^63 - 512 are one float64) and widened to the working precision."""
     out = [np.asarray(a) for a in arrays]
     dtype = float_result(name, *(a.dtype for a in out))
     wp = np.longdouble if dtype == np.float64 else np.float64
-    return [a.astype(wp) for a in out], dtype, wp
+    return [a.astype(dtype).astype(wp) for a in out], dtype, wp
 
 
 def maxout(x: Any, pieces: int, axis: int = -1) -> np.ndarray:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+import numpy as np
+
 from .. import registry
-from .._arrays import as_vjp_input
+from .._arrays import along_axes, as_vjp_input, in_dtype, is_one_axis
 from . import _groups, _rowwise
 from ._deliver import deliver
 from ._formulas import _FORMULAS
@@ -28,20 +30,37 @@ class RowActivation:
     def __repr__(self) -> str:
         return f"<fastact.reference row-wise activation {self.name!r}>"
 
-    def __call__(self, x: Any, axis: int = -1, where: Any = None, out: Any = None):
-        """f(x) along ``axis``; entries where ``where`` is False take no part."""
-        return deliver(self.name, [self._forward(x, axis, where)], out, True, 1)
 
-    def backward(self, grad_out: Any, x: Any, axis: int = -1, where: Any = None,
-                 out: Any = None):
+class SoftmaxActivation(RowActivation):
+    """The oracle of softmax, log_softmax and softmin; fastact's signatures."""
+
+    def _rows(self, function: Any, arrays: list, axis: Any, where: Any) -> Any:
+        """``function`` along one axis, or over several, the whole array or a 0-d input
+        (``along_axes``)."""
+        if is_one_axis(axis, max(np.ndim(a) for a in arrays)):
+            return function(*arrays, axis, where)
+        return along_axes(self.name, function, arrays, axis, where)
+
+    def __call__(self, x: Any, axis: Any = -1, where: Any = None, out: Any = None, *,
+                 dtype: Any = None):
+        """f(x) along ``axis`` (an int, a tuple or None); entries where ``where`` is False
+        take no part; computed and returned in ``dtype`` if given."""
+        x = in_dtype(self.name, x, dtype)
+        return deliver(self.name, [self._rows(self._forward, [x], axis, where)], out, True, 1)
+
+    def backward(self, grad_out: Any, x: Any, axis: Any = -1, where: Any = None,
+                 out: Any = None, *, dtype: Any = None):
         """The vector-Jacobian product at the input x (from y = f(x))."""
-        y = self._forward(as_vjp_input(self.name, grad_out, x), axis, where)
-        return deliver(self.name, [self._backward(grad_out, y, axis, where)], out, True, 1)
+        grad_out, x = (in_dtype(self.name, a, dtype) for a in (grad_out, x))
+        y = self._rows(self._forward, [as_vjp_input(self.name, grad_out, x)], axis, where)
+        return self.backward_from_output(grad_out, y, axis, where, out)
 
-    def backward_from_output(self, grad_out: Any, y: Any, axis: int = -1, where: Any = None,
-                             out: Any = None):
+    def backward_from_output(self, grad_out: Any, y: Any, axis: Any = -1, where: Any = None,
+                             out: Any = None, *, dtype: Any = None):
         """The vector-Jacobian product from the output y."""
-        return deliver(self.name, [self._backward(grad_out, y, axis, where)], out, True, 1)
+        grad_out, y = (in_dtype(self.name, a, dtype) for a in (grad_out, y))
+        result = self._rows(self._backward, [grad_out, y], axis, where)
+        return deliver(self.name, [result], out, True, 1)
 
 
 class SparsemaxActivation(RowActivation):
@@ -104,4 +123,6 @@ def make_row(record: registry.RowRecord) -> RowActivation:
     """The oracle object of a row-wise record."""
     if record.gate and record.name != "glu":
         return GatedActivation(record)
+    if record.jacobian:
+        return SoftmaxActivation(record)
     return _ROW_CLASSES.get(record.name, RowActivation)(record)
