@@ -65,6 +65,7 @@ from ulp import DERIVATIVE_ULP, FORWARD_ULP, LD, rows_last, ulp_error, ulp_of, u
 
 import fastact  # noqa: E402
 from fastact import reference, registry  # noqa: E402
+from fastact._arrays import as_vjp_input  # noqa: E402
 from fastact._params import DOMAINS, sum_to_shape  # noqa: E402
 from fastact.registry import REQUIRED  # noqa: E402
 
@@ -542,8 +543,8 @@ def near_root(example: Example, x, dtype) -> np.ndarray | None:
     rec = registry.get(example.name)
     choice = example.kwargs.get(rec.selector[0], rec.selector[1]) if rec.selector else None
     kernel = rec.kernels.get(choice) if rec.kernels else (rec.alias_of or rec.name)
-    if dtype != np.float64 or kernel not in DERIVATIVE_ROOTS:
-        return None
+    if np.dtype(dtype).newbyteorder("=") != np.float64 or kernel not in DERIVATIVE_ROOTS:
+        return None  # (an out= of the opposite byte order is float64 too)
     beta = params_of(example).get("beta", 1.0)
     t = np.asarray(x, np.float64) * np.asarray(beta, np.float64)
     return np.abs(t - DERIVATIVE_ROOTS[kernel]) <= NEAR_ROOT
@@ -613,7 +614,8 @@ def tiny_derivative(example: Example, inputs, want, dtype) -> np.ndarray | None:
     """KNOWN["float64-backward-tiny-derivative"]: where a float64 backward's f'(x) (or,
     from the output, f' of y) is below the normal range and g times f' rounded to double
     is not the reference's g f' (None where that cannot be)."""
-    if example.op not in ("backward", "backward_from_output") or dtype != np.float64:
+    if (example.op not in ("backward", "backward_from_output")
+            or np.dtype(dtype).newbyteorder("=") != np.float64):
         return None
     kwargs = {k: v for k, v in example.kwargs.items() if k not in ("out", "where")}
     ref = getattr(reference, example.name)
@@ -698,9 +700,11 @@ def row_bounds(example: Example, want, inputs) -> tuple[Any, Any]:
             return np.maximum(FORWARD_ULP * ulp_of(want, dtype), small), None
         where = example.kwargs.get("where")
         second = np.asarray(inputs[1])
-        if op == "backward":  # from x: each side forms its own y = f(x) first
+        if op == "backward":  # from x: each side forms its own y = f(x) first, in the
+            # result's dtype
             kw = {} if where is None else {"where": where}
-            second = getattr(reference, name)(second, axis=axis, **kw)
+            x = as_vjp_input(name, np.asarray(inputs[0]), second)
+            second = getattr(reference, name)(x, axis=axis, **kw)
         g = rows_last(np.asarray(inputs[0], LD), axis)
         y = rows_last(np.asarray(second, LD), axis)
         g, y = np.broadcast_arrays(g, y)
@@ -720,8 +724,13 @@ def row_bounds(example: Example, want, inputs) -> tuple[Any, Any]:
                 gy = np.abs(np.where(m, gm * y, 0)).sum(-1, keepdims=True)
                 size = np.abs(y) * (np.abs(g) + gy)
             extra = (n + 8) * eps * size
-            if op == "backward":  # and fastact's y is off by up to FORWARD_ULP
-                extra = extra + FORWARD_ULP * eps * (np.abs(y) + 2) * size
+            if op == "backward":  # and fastact's y is off by up to FORWARD_ULP each
+                dy = np.where(m, FORWARD_ULP * ulp_of(y, dtype), 0)
+                if name == "log_softmax":
+                    extra = extra + np.exp(y) * dy * np.abs(gm).sum(-1, keepdims=True)
+                else:
+                    extra = extra + dy * (np.abs(g) + gy) + np.abs(y) * (
+                        np.abs(gm) * dy).sum(-1, keepdims=True)
         extra = np.moveaxis(np.broadcast_to(extra, y.shape), -1, axis)
         return np.maximum(DERIVATIVE_ULP * ulp_of(want_ld, dtype) + extra, small), None
 
