@@ -73,7 +73,7 @@ def in_dtype(name: str, a: Any, dtype: Any) -> Any:
     if wanted.kind != "f" or wanted.itemsize > 8:
         raise TypeError(f"fastact.{name}: dtype must be float16, float32 or float64, got "
                         f"{wanted}")
-    return a.astype(wanted) if isinstance(a, np.ndarray) else np.asarray(a, wanted)
+    return a.astype(wanted, copy=False) if isinstance(a, np.ndarray) else np.asarray(a, wanted)
 
 
 def is_one_axis(axis: Any, ndim: int) -> bool:

@@ -909,15 +909,14 @@ def test_axis_tuples_none_and_0d(which, name):
         # the VJP over the merged row, against the Jacobian-free formula of each name
         back = f.backward(g, x, axis=axis)
         assert back.tobytes() == f.backward_from_output(g, got, axis=axis).tobytes()
-        moved = np.moveaxis(x, [a % 3 for a in (axis or (0, 1, 2))],
-                            range(-len(axis or (0, 1, 2)), 0))
-        rows = moved.reshape(*moved.shape[:3 - len(axis or (0, 1, 2))], -1)
-        g_rows = np.moveaxis(g, [a % 3 for a in (axis or (0, 1, 2))],
-                             range(-len(axis or (0, 1, 2)), 0)).reshape(rows.shape)
-        b_rows = np.moveaxis(back, [a % 3 for a in (axis or (0, 1, 2))],
-                             range(-len(axis or (0, 1, 2)), 0)).reshape(rows.shape)
-        np.testing.assert_allclose(b_rows, f.backward(g_rows, rows, axis=-1), rtol=1e-12,
-                                   atol=1e-15)
+        axes = [a % 3 for a in (axis or (0, 1, 2))]
+
+        def merged(a, axes=axes):  # the named axes moved last, as one
+            moved = np.moveaxis(a, axes, range(-len(axes), 0))
+            return moved.reshape(*moved.shape[:3 - len(axes)], -1)
+
+        np.testing.assert_allclose(merged(back), f.backward(merged(g), merged(x), axis=-1),
+                                   rtol=1e-12, atol=1e-15)
     # with a mask: the masked entries take no part, over the merged row too
     m = np.random.default_rng(7).random(x.shape) < 0.7
     got = f(x, axis=(0, 2), where=m)

@@ -329,6 +329,30 @@ def softmin_backward(grad_out: Any, y: Any, axis: int = -1, where: Any = None) -
 # ---- the Jacobian ------------------------------------------------------------------------
 
 
+def _jacobian(name: str, x: Any, axis: int, accurate: Any, plain: Any) -> np.ndarray:
+    """The Jacobian of a row function of softmax(x) along ``axis``, row axis moved last and
+    repeated: ``accurate(e, total, others, eye)`` from the exponentials e (1 at the row's
+    first maximum), their sum and the sums without each entry, for regular rows;
+    ``plain(s, eye)`` from softmax s for rows with inf or NaN."""
+    x = _as_array(name, x)
+    dtype = float_result(name, x.dtype)
+    ax = _row_axis(name, axis, x.ndim)
+    wp = _working(dtype)
+    z = _rows_last(x, dtype, wp, ax)
+    n = z.shape[-1]
+    if z.size == 0:
+        return np.empty((*z.shape, n), dtype=dtype)
+    with np.errstate(all="ignore"):
+        r = _rows(z, np.ones(z.shape, bool), log=False)
+        e, total = r["e"], r["total"]
+        eye = np.eye(n, dtype=bool)
+        # sum of the row without entry i, for every i: the row repeated with its diagonal zeroed
+        others = np.where(eye, wp(0), e[..., None, :]).sum(-1)
+        jac = np.where(r["regular"][..., None], accurate(e, total, others, eye),
+                       plain(r["out"], eye))
+    return jac.astype(dtype)
+
+
 def softmax_jacobian(x: Any, axis: int = -1) -> np.ndarray:
     r"""The Jacobian of softmax along ``axis``: ``J[..., i, j] = y_i (delta_ij - y_j)``.
 
@@ -345,26 +369,12 @@ def softmax_jacobian(x: Any, axis: int = -1) -> np.ndarray:
     >>> softmax_jacobian(np.zeros((2, 5, 3)), axis=1).shape
     (2, 3, 5, 5)
     """
-    name = "softmax.jacobian"
-    x = _as_array(name, x)
-    dtype = float_result(name, x.dtype)
-    ax = _row_axis(name, axis, x.ndim)
-    wp = _working(dtype)
-    z = _rows_last(x, dtype, wp, ax)
-    n = z.shape[-1]
-    if z.size == 0:
-        return np.empty((*z.shape, n), dtype=dtype)
-    with np.errstate(all="ignore"):
-        r = _rows(z, np.ones(z.shape, bool), log=False)
-        y, e, total = r["out"], r["e"], r["total"]
-        eye = np.eye(n, dtype=bool)
-        # sum of the row without entry i, for every i: the row repeated with its diagonal zeroed
-        others = np.where(eye, wp(0), e[..., None, :]).sum(-1)
-        accurate = np.where(eye, (e * others)[..., :, None], -e[..., :, None] * e[..., None, :])
-        accurate = accurate / total[..., None] / total[..., None]
-        plain = y[..., :, None] * (eye - y[..., None, :])
-        jac = np.where(r["regular"][..., None], accurate, plain)
-    return jac.astype(dtype)
+    def accurate(e, total, others, eye):
+        off = -e[..., :, None] * e[..., None, :]
+        return np.where(eye, (e * others)[..., :, None], off) / total[..., None] / total[..., None]
+
+    return _jacobian("softmax.jacobian", x, axis, accurate,
+                     lambda y, eye: y[..., :, None] * (eye - y[..., None, :]))
 
 
 def log_softmax_jacobian(x: Any, axis: int = -1) -> np.ndarray:
@@ -377,24 +387,11 @@ def log_softmax_jacobian(x: Any, axis: int = -1) -> np.ndarray:
     >>> log_softmax_jacobian(np.array([0.0, 0.0])).tolist()
     [[0.5, -0.5], [-0.5, 0.5]]
     """
-    name = "log_softmax.jacobian"
-    x = _as_array(name, x)
-    dtype = float_result(name, x.dtype)
-    ax = _row_axis(name, axis, x.ndim)
-    wp = _working(dtype)
-    z = _rows_last(x, dtype, wp, ax)
-    n = z.shape[-1]
-    if z.size == 0:
-        return np.empty((*z.shape, n), dtype=dtype)
-    with np.errstate(all="ignore"):
-        r = _rows(z, np.ones(z.shape, bool), log=False)
-        s, e, total = r["out"], r["e"], r["total"]
-        eye = np.eye(n, dtype=bool)
-        others = np.where(eye, wp(0), e[..., None, :]).sum(-1)
-        accurate = np.where(eye, (others / total)[..., :, None], -(e / total)[..., None, :])
-        plain = np.broadcast_to(eye - s[..., None, :], accurate.shape)
-        jac = np.where(r["regular"][..., None], accurate, plain)
-    return jac.astype(dtype)
+    def accurate(e, total, others, eye):
+        return np.where(eye, (others / total)[..., :, None], -(e / total)[..., None, :])
+
+    return _jacobian("log_softmax.jacobian", x, axis, accurate,
+                     lambda s, eye: np.broadcast_to(eye - s[..., None, :], (*s.shape, s.shape[-1])))
 
 
 def softmin_jacobian(x: Any, axis: int = -1) -> np.ndarray:
