@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
+import sys
 import types
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,19 @@ from numpy.typing import ArrayLike
 from . import _ufuncs
 from ._arrays import exp_float
 from ._fastcall import PASSED_THROUGH, ForwardCall
+from ._interop import (
+    DISPATCH_CODE,
+    bfloat16_result,
+    data_of,
+    from_dlpack,
+    is_dask,
+    lazy_elementwise,
+    narrow_kind,
+    narrowed,
+    rewrap,
+    widen,
+    wrapper_kind,
+)
 from ._params import Binding, param_dtype, result_dtype, sum_to_shape
 from .registry import Record
 
@@ -30,13 +44,19 @@ def _as_float(a):
     With a float parameter beside them, NumPy's ufunc promotion would turn
     int8 into float64 (as in np.add(int8, 0.5)) rather than float16. Other
     array types (a dtype that is not NumPy's: PyTorch tensors) go to the ufunc
-    as they are, which converts what NumPy converts.
+    as they are, which converts what NumPy converts; Dask arrays, xarray and
+    pandas objects convert with their own ``astype``.
     """
     if isinstance(a, bool):
         return np.float16(a)  # as np.exp(True)
     dtype = getattr(a, "dtype", None)
+    if dtype is None and wrapper_kind(a) == "pandas":  # a DataFrame: its columns' dtype
+        dtype = np.result_type(*a.dtypes) if all(
+            isinstance(d, np.dtype) for d in a.dtypes) else None
     if isinstance(dtype, np.dtype) and dtype.kind in "biu":
-        return np.asarray(a, dtype=exp_float(dtype))
+        if isinstance(a, np.ndarray) or not hasattr(a, "astype"):
+            return np.asarray(a, dtype=exp_float(dtype))
+        return a.astype(exp_float(dtype))  # a Dask array stays lazy, a DataArray wrapped
     return a
 
 
@@ -58,6 +78,38 @@ def _float_inputs(name: str, inputs: tuple, values: list) -> tuple:
     return floats
 
 
+def _prepared(name: str, inputs: tuple) -> tuple[tuple, np.dtype | None]:
+    """(the inputs as the ufunc takes them, bfloat16 where the result is bfloat16):
+    DLPack objects viewed as ndarrays, bfloat16 widened to float32 (computed in it and
+    rounded once at the end); a TypeError for other narrow types NumPy would widen."""
+    if all(type(a) is np.ndarray and a.dtype.kind == "f" and a.dtype.num < 256
+           for a in inputs):
+        return inputs, None
+    inputs = tuple(from_dlpack(a) for a in inputs)
+    for a in inputs:
+        narrow_kind(name, getattr(a, "dtype", None))
+    narrow = bfloat16_result(list(inputs))
+    return tuple(map(widen, inputs)), narrow
+
+
+def _write_narrowed(name: str, result: Any, out: Any, where: Any) -> Any:
+    """``result`` (one array or a tuple) copied into ``out`` (one array or a tuple)."""
+    results = result if isinstance(result, tuple) else (result,)
+    outs = out if isinstance(out, tuple) else (out,)
+    if len(outs) != len(results):
+        raise TypeError(f"fastact.{name}: this operation returns {len(results)} arrays, so "
+                        f"out must be a tuple of {len(results)} arrays")
+    for dst in outs:
+        if not isinstance(dst, np.ndarray):
+            raise TypeError(f"fastact.{name}: out must be an ndarray, got {type(dst).__name__}")
+    try:
+        for dst, src in zip(outs, results, strict=True):
+            np.copyto(dst, src, where=where, casting="same_kind")
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"fastact.{name}: cannot write the result into out: {exc}") from None
+    return out
+
+
 def _defaults_by_dtype(values: list) -> dict:
     """Default parameter values as read-only 0-d arrays of the type each input float
     dtype computes in (float32 for float16), keyed by the input dtype's type number."""
@@ -75,6 +127,12 @@ def _defaults_by_dtype(values: list) -> dict:
 UFUNC_OPTIONS = ("out", "where", "dtype", "casting", "order", "subok", "signature", "axes",
                  "axis", "keepdims")
 """The keyword arguments a ufunc takes (axes and the rest for the row-wise gufuncs)."""
+
+
+def by_name(name: str) -> Any:
+    """The public object ``fastact.<name>``: activations pickle as a reference to it
+    (sent to Dask workers or other processes, they arrive as the same object)."""
+    return getattr(sys.modules["fastact"], name)
 
 
 def _explain(name: str, exc: Exception, args: tuple, kwargs: dict, nout: int) -> Exception:
@@ -124,7 +182,7 @@ def _names_binding_errors(method):
             return method(self, *args, **kwargs)
         except TypeError as exc:
             # raised before the method's frame existed: the arguments did not bind
-            if exc.__traceback__ is None or exc.__traceback__.tb_next is not None:
+            if not _raised_binding(exc):
                 raise
             problem = re.sub(r"^[\w.]+\(\) ", "", str(exc))
             if problem.startswith("takes "):  # Python's counts include self
@@ -134,12 +192,26 @@ def _names_binding_errors(method):
     return call
 
 
+def _raised_binding(exc: TypeError) -> bool:
+    """Whether ``exc`` came from arguments that did not bind: its traceback ends in a
+    wrapper's frame (this module's or the foreign-array dispatch's), not the method's."""
+    last = exc.__traceback__
+    if last is None:
+        return False
+    while last.tb_next is not None:
+        last = last.tb_next
+    return last.tb_frame.f_code in (_BINDING_CODE, DISPATCH_CODE)
+
+
 def _without_self(problem: str) -> str:
     """Python's "takes 2 positional arguments but 3 were given", counted without self."""
     counts = [int(n) - 1 for n in re.findall(r"\d+", problem)]
     text = re.sub(r"\d+", "{}", problem).format(*counts)
     text = re.sub(r"\b1 positional arguments\b", "1 positional argument", text)
     return re.sub(r"\bbut 1 were given", "but 1 was given", text)
+
+
+_BINDING_CODE = _names_binding_errors(lambda self: None).__code__
 
 
 def names_binding_errors(cls: type) -> type:
@@ -195,6 +267,9 @@ class Activation(ForwardCall):
     def __repr__(self) -> str:
         return f"<fastact activation {self.name!r}>"
 
+    def __reduce__(self) -> tuple:
+        return by_name, (self.name,)
+
     def _ufunc(self, op: str, args: tuple, kwargs: dict, inputs: tuple):
         """(the ufunc for ``op``, the parameter values, the ufunc's keyword arguments);
         parameters given are checked as rounded for a call on ``inputs``."""
@@ -218,33 +293,60 @@ class Activation(ForwardCall):
             """f(x): the activation, elementwise."""
             ...
 
+    def _run(self, op: str, params: tuple, kwargs: dict, inputs: tuple) -> Any:
+        """The ufunc for ``op`` on ``inputs`` (prepared: DLPack, bfloat16) with the
+        parameters bound and checked; two outputs over Dask arrays lazily."""
+        result, narrow, values, kwargs = self._compute(op, params, kwargs, inputs)
+        out = kwargs.get("out") if narrow is not None else None
+        result = narrowed(result, narrow)
+        if out is None:
+            return result
+        return _write_narrowed(self.name, result, out, kwargs.get("where", True))
+
+    def _compute(self, op: str, params: tuple, kwargs: dict,
+                 inputs: tuple) -> tuple[Any, np.dtype | None, list, dict]:
+        """(the result before rounding to bfloat16, bfloat16 or None, the parameter
+        values, the keyword arguments given): ``_run``'s work, out= left to it where
+        the result is bfloat16."""
+        inputs, narrow = _prepared(self.name, inputs)
+        ufunc, values, kwargs = self._ufunc(op, params, kwargs, inputs)
+        if any(wrapper_kind(a) for a in inputs):
+            # pandas makes Python numbers float64 arrays before the ufunc sees them: give
+            # the parameters in the type the loop takes (as the C call does)
+            dtype = self._binding.computing_dtype(inputs, values)
+            values = [dtype.type(v) if dtype and type(v) in (int, float) else v
+                      for v in values]
+        args = (*_float_inputs(self.name, inputs, values), *values)
+        run_kwargs = {k: v for k, v in kwargs.items() if k != "out"} if narrow else kwargs
+        if ufunc.nout > 1 and any(is_dask(data_of(a)) for a in args):
+            # Dask has no ufunc with two outputs, in a wrapper (xarray) or not
+            template = next((a for a in inputs if wrapper_kind(a)), None)
+            try:
+                result = lazy_elementwise(ufunc, tuple(map(data_of, args)), run_kwargs)
+            except TypeError as exc:
+                raise TypeError(f"fastact.{self.name}: {exc}") from None
+            return rewrap(result, template, ()), narrow, values, kwargs
+        return _call(self.name, ufunc, args, run_kwargs), narrow, values, kwargs
+
     def _general_call(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:
         """f(x, *params, **kwargs) with the parameters bound and checked."""
-        ufunc, values, kwargs = self._ufunc("forward", params, kwargs, (x,))
-        return _call(self.name, ufunc, (*_float_inputs(self.name, (x,), values), *values),
-                     kwargs)
+        return self._run("forward", params, kwargs, (x,))
 
     def grad(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:
         """f'(x), elementwise."""
-        ufunc, values, kwargs = self._ufunc("grad", params, kwargs, (x,))
-        return _call(self.name, ufunc, (*_float_inputs(self.name, (x,), values), *values),
-                     kwargs)
+        return self._run("grad", params, kwargs, (x,))
 
     def value_and_grad(
         self, x: ArrayLike, *params: ArrayLike, **kwargs: Any
     ) -> tuple[np.ndarray, np.ndarray]:
         """(f(x), f'(x)) from one read of x; ``out=`` takes a pair of arrays."""
-        ufunc, values, kwargs = self._ufunc("value_and_grad", params, kwargs, (x,))
-        return _call(self.name, ufunc, (*_float_inputs(self.name, (x,), values), *values),
-                     kwargs)
+        return self._run("value_and_grad", params, kwargs, (x,))
 
     def backward(
         self, grad_out: ArrayLike, x: ArrayLike, *params: ArrayLike, **kwargs: Any
     ) -> np.ndarray:
         """grad_out * f'(x), the vector-Jacobian product, without forming f'(x)."""
-        ufunc, values, kwargs = self._ufunc("backward", params, kwargs, (grad_out, x))
-        return _call(self.name, ufunc,
-                     (*_float_inputs(self.name, (grad_out, x), values), *values), kwargs)
+        return self._run("backward", params, kwargs, (grad_out, x))
 
 
 @names_binding_errors
@@ -255,13 +357,13 @@ class ActivationFromOutput(Activation):
         self, grad_out: ArrayLike, y: ArrayLike, *params: ArrayLike, **kwargs: Any
     ) -> np.ndarray:
         """grad_out * f'(x) computed from y = f(x), so x need not be kept."""
-        ufunc, values, kwargs = self._ufunc("backward_from_output", params, kwargs, (grad_out, y))
         if self.record.from_output_domain:
+            inputs = _prepared(self.name, (grad_out, y))[0]
+            _, values, _ = self._ufunc("backward_from_output", params, dict(kwargs), inputs)
             self._binding.check(values, self.record.from_output_domain,
                                 " for backward_from_output (f' is not a function of y otherwise)",
-                                (grad_out, y))
-        return _call(self.name, ufunc,
-                     (*_float_inputs(self.name, (grad_out, y), values), *values), kwargs)
+                                inputs)
+        return self._run("backward_from_output", params, kwargs, (grad_out, y))
 
 
 @names_binding_errors
@@ -276,17 +378,19 @@ class ActivationWithParamGrad(Activation):
         ``out`` may be one array (for grad_x) or a pair (grad_x, grad_param); with
         ``where=``, masked-out elements contribute nothing to grad_param.
         """
-        ufunc, values, kwargs = self._ufunc("backward", params, kwargs, (grad_out, x))
+        kwargs = dict(kwargs)
         out_x, out_param = _out_pair(self.name, kwargs.pop("out", None))
         where = kwargs.pop("where", True)
-        grad_x, grad_param = _call(
-            self.name, ufunc, (*_float_inputs(self.name, (grad_out, x), values), *values),
-            kwargs)
+        (grad_x, grad_param), narrow, values, _ = self._compute("backward", params, kwargs,
+                                                                (grad_out, x))
+        grad_param = data_of(grad_param)  # an xarray or pandas wrapper: its array
         if where is not True:
             grad_param = np.where(where, grad_param, 0).astype(grad_param.dtype)
         if isinstance(grad_param, np.matrix):  # whose sum has no keepdims
             grad_param = np.asarray(grad_param)
-        grad_param = sum_to_shape(grad_param, np.shape(values[0]))
+        # summed in the computing type, rounded to bfloat16 once
+        grad_x, grad_param = narrowed((grad_x, sum_to_shape(grad_param, np.shape(values[0]))),
+                                      narrow)
         try:
             for dst, src in ((out_x, grad_x), (out_param, grad_param)):
                 if dst is not None:  # check both before writing either

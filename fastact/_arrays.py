@@ -148,3 +148,16 @@ def groups(name: str, x: np.ndarray, pieces: Any, axis: Any) -> tuple[np.ndarray
                          f"multiple of pieces={pieces}")
     moved = np.moveaxis(x, axis, -1)
     return moved.reshape(*moved.shape[:-1], n // pieces, int(pieces)), axis
+
+
+def write_out(name: str, out: Any, result: np.ndarray) -> None:
+    """``result`` into ``out``, checked first (errors name ``fastact.<name>``)."""
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"fastact.{name}: out must be an ndarray, got {type(out).__name__}")
+    if out.shape != result.shape:
+        raise ValueError(f"fastact.{name}: out has shape {out.shape}, the result {result.shape}")
+    if not out.flags.writeable:
+        raise ValueError(f"fastact.{name}: output array is read-only")
+    if not np.can_cast(result.dtype, out.dtype, "same_kind"):
+        raise TypeError(f"fastact.{name}: cannot cast {result.dtype} to output {out.dtype}")
+    np.copyto(out, result)

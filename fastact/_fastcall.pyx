@@ -43,10 +43,12 @@ cdef class ForwardCall:
         """f(x, *params, out=None, **ufunc_kwargs): the activation, elementwise."""
         if x is _MISSING:
             raise TypeError(f"fastact.{self.name}: missing 1 required positional argument: 'x'")
-        if not params and type(x) is ndarray and (
+        if not params and type(x) is ndarray and x.dtype.num < 256 and (
                 not kwargs or (x.dtype.kind == "f" and _passed_through(kwargs))):
             # without parameters NumPy's own type resolution promotes ints and
-            # bools as the general path does
+            # bools as the general path does; dtypes from outside NumPy (numbers
+            # from 256: bfloat16, the float8s) NumPy would return as float32 or
+            # float16, so they take the general path
             try:
                 if self._bare_forward is not None:
                     return self._bare_forward(x, **kwargs)

@@ -54,14 +54,16 @@ def result_dtype(name: str, inputs: tuple, params: list) -> np.dtype:
 
 
 def as_exp_operand(a: Any) -> Any:
-    """An input as the ufunc sees it after fastact's promotion: ints and bools become
-    the float type np.exp gives them; Python ints and floats stay weak scalars."""
+    """An input's dtype as the ufunc sees it after fastact's promotion: ints and bools
+    become the float type np.exp gives them; Python ints and floats stay weak scalars."""
     if isinstance(a, bool):
         return np.float16(a)
     if isinstance(a, (int, float)):
         return a
-    a = np.asarray(a)
-    return a.astype(exp_float(a.dtype)) if a.dtype.kind in "biu" else a
+    dtype = getattr(a, "dtype", None)
+    if not isinstance(dtype, np.dtype):  # a list, or an array type NumPy converts
+        dtype = np.asarray(a).dtype
+    return exp_float(dtype)  # the dtype alone: a Dask array is not computed for it
 
 
 def check_domain(record_name: str, name: str, value: Any, domain: str, why: str = "",

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from . import _ufuncs
-from ._api import _as_float, _call, names_binding_errors
+from ._api import _METHODS, _as_float, _call, by_name, names_binding_errors
 from ._arrays import (
     along_axes,
     as_vjp_input,
@@ -24,7 +24,9 @@ from ._arrays import (
     halves,
     in_dtype,
     is_one_axis,
+    write_out,
 )
+from ._interop import accepts_foreign
 from .registry import RowRecord
 
 _TRUE = b"\x01"
@@ -64,25 +66,22 @@ def _union(shape: tuple, *masks: np.ndarray | None) -> np.ndarray | None:
     return np.logical_or.reduce(given) if given else None
 
 
-def _write(name: str, out: Any, result: np.ndarray) -> None:
-    """``result`` into ``out``, checked first (errors name ``fastact.<name>``)."""
-    if not isinstance(out, np.ndarray):
-        raise TypeError(f"fastact.{name}: out must be an ndarray, got {type(out).__name__}")
-    if out.shape != result.shape:
-        raise ValueError(f"fastact.{name}: out has shape {out.shape}, the result {result.shape}")
-    if not out.flags.writeable:
-        raise ValueError(f"fastact.{name}: output array is read-only")
-    if not np.can_cast(result.dtype, out.dtype, "same_kind"):
-        raise TypeError(f"fastact.{name}: cannot cast {result.dtype} to output {out.dtype}")
-    np.copyto(out, result)
-
-
 def _refuse_masked(name: str, *arrays: Any) -> None:
     """A TypeError for masked input where a mask has no meaning fastact can honour."""
     if any(isinstance(a, np.ma.MaskedArray) for a in arrays):
         raise TypeError(f"fastact.{name}: masked arrays are not supported here; pass "
                         f"x.filled(value) (or, for softmax, log_softmax and softmin, a "
                         f"where= mask)")
+
+
+def _public(cls: type) -> type:
+    """Class decorator: the public methods ``cls`` defines take Dask, xarray, pandas,
+    bfloat16 and DLPack arrays (``accepts_foreign``) and name the activation in the
+    errors of arguments that do not bind (``names_binding_errors``)."""
+    for attr in _METHODS:
+        if attr in cls.__dict__:
+            setattr(cls, attr, accepts_foreign(cls.__dict__[attr]))
+    return names_binding_errors(cls)
 
 
 @names_binding_errors
@@ -99,6 +98,9 @@ class RowActivation:
 
     def __repr__(self) -> str:
         return f"<fastact row-wise activation {self.name!r}>"
+
+    def __reduce__(self) -> tuple:
+        return by_name, (self.name,)
 
     def _axis(self, x: Any, axis: Any) -> int:
         """``axis`` checked against x's dimensions, as a non-negative int."""
@@ -118,7 +120,7 @@ class RowActivation:
         return [(int(axis),)] * 3, mask
 
 
-@names_binding_errors
+@_public
 class SoftmaxActivation(RowActivation):
     """softmax, log_softmax and softmin: masks, any axes, backward from the input or the
     output, and the full Jacobian (for teaching and checking).
@@ -190,7 +192,7 @@ class SoftmaxActivation(RowActivation):
             where = ~hide if where is None else np.broadcast_to(where, shape) & ~hide
         result = along_axes(self.name, method, list(data), axis, where)
         if out is not None:
-            _write(self.name, out, result)
+            write_out(self.name, out, result)
             return _remask(out, hide)
         return _remask(result[()] if result.ndim == 0 else result, hide)
 
@@ -212,7 +214,7 @@ class SoftmaxActivation(RowActivation):
         return -jac if self.name == "softmin" else jac
 
 
-@names_binding_errors
+@_public
 class SparsemaxActivation(RowActivation):
     """sparsemax: no mask (its zeros are exact already); its VJP is a function of the output."""
 
@@ -247,7 +249,7 @@ class SparsemaxActivation(RowActivation):
                                                                  "out": out})
 
 
-@names_binding_errors
+@_public
 class GatedActivation(RowActivation):
     """The gated family (glu, swiglu, geglu, reglu): ``a f(b)`` for the halves (a, b) of x
     along ``axis`` -- the first half carries the values, the second the gate."""
@@ -306,7 +308,7 @@ class GatedActivation(RowActivation):
         return out
 
 
-@names_binding_errors
+@_public
 class MaxoutActivation(RowActivation):
     """maxout: the maximum over consecutive groups of ``pieces`` along ``axis``."""
 

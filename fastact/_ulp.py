@@ -15,10 +15,10 @@ def ulp_error(actual, expected, dtype) -> np.ndarray:
     dtype = np.dtype(dtype)
     # float64 measures float32 and float16 errors to within 2^-29 ULP; float64 needs more
     wp = np.float64 if dtype.itemsize <= 4 else np.longdouble
-    a = np.asarray(actual, dtype=wp)
-    e = np.asarray(expected, dtype=wp)
+    a = np.asarray(_exactly_float32(actual), dtype=wp)
+    e = np.asarray(_exactly_float32(expected), dtype=wp)
     a, e = np.broadcast_arrays(a, e)
-    info = np.finfo(dtype)
+    info = _finfo(dtype)
     # a true value beyond the largest finite one (after rounding) is an overflow: inf
     edge = wp(info.max) * (1 + wp(2.0) ** -(info.nmant + 1))
     e = np.where(np.abs(e) >= edge, np.copysign(wp(np.inf), e), e)
@@ -46,3 +46,19 @@ def worst(actual, expected, dtype, inputs) -> tuple[float, object]:
         return 0.0, None
     i = int(np.argmax(err))
     return float(err.flat[i]), np.asarray(inputs).flat[i]
+
+
+def _finfo(dtype: np.dtype):
+    """``np.finfo``, or ml_dtypes' for its types (bfloat16)."""
+    try:
+        return np.finfo(dtype)
+    except ValueError:
+        import ml_dtypes
+
+        return ml_dtypes.finfo(dtype)
+
+
+def _exactly_float32(a):
+    """bfloat16 as float32 (exact; ml_dtypes' direct cast to float64 warns on NaN)."""
+    a = np.asarray(a)
+    return a.astype(np.float32) if a.dtype.kind == "V" else a
