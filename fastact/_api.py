@@ -65,8 +65,6 @@ def _float_inputs(name: str, inputs: tuple, values: list) -> tuple:
     input is one, as arrays of the type the call computes in when a parameter of a NumPy
     type decides it (_params.result_dtype, as np.add(0.5, np.float32(2)) is float32):
     NumPy alone would give them float16's loop, the one that takes float32 parameters."""
-    if all(type(a) is np.ndarray and a.dtype.kind == "f" for a in inputs):
-        return inputs  # the common case, as it is
     floats = tuple(_as_float(a) for a in inputs)
     if all(type(a) in (int, float) for a in floats) and not all(
             type(v) in (int, float) for v in values):
@@ -78,12 +76,19 @@ def _float_inputs(name: str, inputs: tuple, values: list) -> tuple:
     return floats
 
 
+def _is_plain(inputs: tuple) -> bool:
+    """Whether every input is a NumPy array of one of NumPy's own float types."""
+    for a in inputs:
+        if type(a) is not np.ndarray or a.dtype.kind != "f" or a.dtype.num >= 256:
+            return False
+    return True
+
+
 def _prepared(name: str, inputs: tuple) -> tuple[tuple, np.dtype | None]:
     """(the inputs as the ufunc takes them, bfloat16 where the result is bfloat16):
     DLPack objects viewed as ndarrays, bfloat16 widened to float32 (computed in it and
     rounded once at the end); a TypeError for other narrow types NumPy would widen."""
-    if all(type(a) is np.ndarray and a.dtype.kind == "f" and a.dtype.num < 256
-           for a in inputs):
+    if _is_plain(inputs):
         return inputs, None
     inputs = tuple(from_dlpack(a) for a in inputs)
     for a in inputs:
@@ -308,6 +313,9 @@ class Activation(ForwardCall):
         """(the result before rounding to bfloat16, bfloat16 or None, the parameter
         values, the keyword arguments given): ``_run``'s work, out= left to it where
         the result is bfloat16."""
+        if _is_plain(inputs):  # NumPy float arrays: none of the rest applies
+            ufunc, values, kwargs = self._ufunc(op, params, kwargs, inputs)
+            return _call(self.name, ufunc, (*inputs, *values), kwargs), None, values, kwargs
         inputs, narrow = _prepared(self.name, inputs)
         ufunc, values, kwargs = self._ufunc(op, params, kwargs, inputs)
         if any(wrapper_kind(a) for a in inputs):

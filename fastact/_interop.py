@@ -170,6 +170,21 @@ def _foreign(a: Any) -> str | None:
     return "dlpack" if hasattr(a, "__dlpack__") else None
 
 
+_SIMPLE = frozenset((int, float, bool, str, tuple, list, type(None)))
+
+
+def _plain(values: Any) -> bool:
+    """Whether every value is a NumPy array of one of NumPy's own types or a Python
+    number, string, sequence or None: the common call, decided fast."""
+    for a in values:
+        if type(a) is np.ndarray:
+            if a.dtype.num >= 256:
+                return False
+        elif type(a) not in _SIMPLE:
+            return False
+    return True
+
+
 _ORDER = ("unsupported", "wrapper", "dask", "bfloat16", "dlpack")
 """Which kind decides a call with several: a wrapper's data may be Dask or bfloat16."""
 
@@ -181,6 +196,8 @@ def accepts_foreign(method: Any) -> Any:
 
     @functools.wraps(method)
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if _plain(args) and (not kwargs or _plain(kwargs.values())):
+            return method(self, *args, **kwargs)
         kinds = {_foreign(a) for a in (*args, *kwargs.values())}
         kinds.discard(None)
         if not kinds:
@@ -247,7 +264,8 @@ def _on_bfloat16(self: Any, method: Any, bound: inspect.BoundArguments) -> Any:
     out = bound.arguments.get("out")
     if out is not None:
         changed["out"] = None
-    changed.update({k: widen(np.asarray(v)) for k, v in arrays.items() if k != "where"})
+    changed.update({k: widen(np.asarray(from_dlpack(v))) for k, v in arrays.items()
+                    if k != "where"})
     result = narrowed(_call_with(method, bound, **changed), target)
     if out is None:
         return result
@@ -318,7 +336,7 @@ def _dask_reshaped(self: Any, method: Any, bound: inspect.BoundArguments, names:
         return da.map_blocks(block, x, chunks=chunks, dtype=dtype)
     g = lazy[names.index("grad_out")]
     g_shape = list(x.shape)
-    g_shape[axis] = _output_length(self, bound, n)
+    g_shape[axis] = _output_length(bound, n)
     g = da.broadcast_to(g, tuple(g_shape)).rechunk(
         tuple((m,) if i == axis else c for i, (m, c) in enumerate(zip(g_shape, x.chunks,
                                                                         strict=True))))
@@ -327,7 +345,9 @@ def _dask_reshaped(self: Any, method: Any, bound: inspect.BoundArguments, names:
     return da.map_blocks(block, *ordered, chunks=x.chunks, dtype=dtype)
 
 
-def _output_length(self: Any, bound: inspect.BoundArguments, n: int) -> int:
+def _output_length(bound: inspect.BoundArguments, n: int) -> int:
+    """The output's length along the row axis of length ``n``: maxout's groups, or a
+    gate's half."""
     pieces = bound.arguments.get("pieces")
     return n // pieces if pieces is not None else n // 2
 

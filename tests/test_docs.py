@@ -50,3 +50,19 @@ def test_usage_example_runs():
     block = re.search(r"## Every operation\n\n```python\n(.*?)```", page, re.S)
     assert block, "docs/usage.md has no example block"
     exec(compile(block.group(1), "docs/usage.md example", "exec"), {})
+
+
+@pytest.mark.parametrize("page, heading", [("README.md", "Larger than memory"),
+                                           ("docs/usage.md", "## Other array types")])
+def test_dask_examples_run_at_a_smaller_size(page, heading):
+    """The larger-than-memory examples are code that works: run with 2,000 rows instead of
+    2,000,000."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / page).read_text()
+    block = re.search(re.escape(heading) + r".*?```python\n(.*?)```", text, re.S)
+    assert block, f"{page} has no Dask example"
+    code = block.group(1)
+    assert "2_000_000" in code
+    exec(compile("import fastact\n" + code.replace("2_000_000", "2_000"), page, "exec"), {})
