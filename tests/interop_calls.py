@@ -43,7 +43,7 @@ def rowwise_calls(name: str) -> list[tuple[str, Callable]]:
     def cut(g: np.ndarray, axis: int, parts: int) -> np.ndarray:
         return np.take(g, np.arange(g.shape[axis] // parts), axis=axis)
 
-    if record.gate or name == "glu":
+    if record.gate:
         return [
             ("forward", lambda c, x, g, axis: f(c(x), axis=axis)),
             ("backward", lambda c, x, g, axis: f.backward(c(cut(g, axis, 2)), c(x), axis=axis)),
