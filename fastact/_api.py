@@ -26,11 +26,12 @@ from ._interop import (
     bfloat16_result,
     data_of,
     from_dlpack,
+    is_bfloat16,
     is_dask,
     lazy_elementwise,
     narrow_kind,
     narrowed,
-    rewrap,
+    out_given,
     widen,
     wrapper_kind,
 )
@@ -90,7 +91,7 @@ def _prepared(name: str, inputs: tuple) -> tuple[tuple, np.dtype | None]:
     rounded once at the end); a TypeError for other narrow types NumPy would widen."""
     if _is_plain(inputs):
         return inputs, None
-    inputs = tuple(from_dlpack(a) for a in inputs)
+    inputs = tuple(from_dlpack(name, a) for a in inputs)
     for a in inputs:
         narrow_kind(name, getattr(a, "dtype", None))
     narrow = bfloat16_result(list(inputs))
@@ -302,7 +303,7 @@ class Activation(ForwardCall):
         """The ufunc for ``op`` on ``inputs`` (prepared: DLPack, bfloat16) with the
         parameters bound and checked; two outputs over Dask arrays lazily."""
         result, narrow, values, kwargs = self._compute(op, params, kwargs, inputs)
-        out = kwargs.get("out") if narrow is not None else None
+        out = kwargs.get("out") if narrow is not None and out_given(kwargs.get("out")) else None
         result = narrowed(result, narrow)
         if out is None:
             return result
@@ -311,29 +312,41 @@ class Activation(ForwardCall):
     def _compute(self, op: str, params: tuple, kwargs: dict,
                  inputs: tuple) -> tuple[Any, np.dtype | None, list, dict]:
         """(the result before rounding to bfloat16, bfloat16 or None, the parameter
-        values, the keyword arguments given): ``_run``'s work, out= left to it where
-        the result is bfloat16."""
-        if _is_plain(inputs):  # NumPy float arrays: none of the rest applies
+        values, the keyword arguments given): ``_run``'s work, out= (and where=) left to
+        it where the result is bfloat16."""
+        if _is_plain(inputs) and "dtype" not in kwargs:  # none of the rest applies
             ufunc, values, kwargs = self._ufunc(op, params, kwargs, inputs)
             return _call(self.name, ufunc, (*inputs, *values), kwargs), None, values, kwargs
         inputs, narrow = _prepared(self.name, inputs)
+        params = tuple(map(widen, params))  # bfloat16 parameters as float32
+        kwargs = {k: v if k in UFUNC_OPTIONS else widen(v) for k, v in kwargs.items()}
+        if kwargs.get("dtype") is not None:  # dtype= decides, bfloat16 computed in float32
+            narrow = np.dtype(kwargs["dtype"]) if is_bfloat16(np.dtype(kwargs["dtype"])) \
+                else None
+            if narrow is not None:
+                kwargs["dtype"] = np.float32
         ufunc, values, kwargs = self._ufunc(op, params, kwargs, inputs)
-        if any(wrapper_kind(a) for a in inputs):
-            # pandas makes Python numbers float64 arrays before the ufunc sees them: give
-            # the parameters in the type the loop takes (as the C call does)
+        lazy = any(is_dask(data_of(a)) for a in inputs)
+        if lazy and out_given(kwargs.get("out")):
+            raise TypeError(f"fastact.{self.name}: out= cannot take a Dask result (Dask "
+                            f"arrays are immutable); assign the returned array instead")
+        if lazy or any(wrapper_kind(a) for a in inputs):
+            # pandas and Dask make Python numbers float64 arrays: give the parameters in
+            # the type the loop takes (as the C call does)
             dtype = self._binding.computing_dtype(inputs, values)
             values = [dtype.type(v) if dtype and type(v) in (int, float) else v
                       for v in values]
         args = (*_float_inputs(self.name, inputs, values), *values)
-        run_kwargs = {k: v for k, v in kwargs.items() if k != "out"} if narrow else kwargs
-        if ufunc.nout > 1 and any(is_dask(data_of(a)) for a in args):
+        run_kwargs = kwargs
+        if narrow is not None and out_given(kwargs.get("out")):
+            run_kwargs = {k: v for k, v in kwargs.items() if k not in ("out", "where")}
+        if ufunc.nout > 1 and lazy:
             # Dask has no ufunc with two outputs, in a wrapper (xarray) or not
-            template = next((a for a in inputs if wrapper_kind(a)), None)
             try:
-                result = lazy_elementwise(ufunc, tuple(map(data_of, args)), run_kwargs)
-            except TypeError as exc:
-                raise TypeError(f"fastact.{self.name}: {exc}") from None
-            return rewrap(result, template, ()), narrow, values, kwargs
+                result = lazy_elementwise(ufunc, args, run_kwargs)
+            except (TypeError, ValueError) as exc:
+                raise type(exc)(f"fastact.{self.name}: {exc}") from None
+            return result, narrow, values, kwargs
         return _call(self.name, ufunc, args, run_kwargs), narrow, values, kwargs
 
     def _general_call(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:

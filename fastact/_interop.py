@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from ._arrays import write_out
+from ._arrays import check_axis, write_out
 
 ARRAY_ARGUMENTS = ("grad_out", "x", "y", "where")
 """The row-wise methods' array arguments (the rest are axes, counts and options)."""
@@ -37,6 +37,11 @@ ARRAY_ARGUMENTS = ("grad_out", "x", "y", "where")
 def _module_type(module: str, name: str) -> type | None:
     loaded = sys.modules.get(module)
     return getattr(loaded, name, None) if loaded is not None else None
+
+
+def out_given(out: Any) -> bool:
+    """Whether ``out=`` names an array to write into (None and a tuple of Nones do not)."""
+    return out is not None and not (isinstance(out, tuple) and all(o is None for o in out))
 
 
 def is_dask(a: Any) -> bool:
@@ -98,16 +103,30 @@ def narrowed(result: Any, dtype: np.dtype | None) -> Any:
         return result.astype(dtype)
 
 
-def from_dlpack(a: Any) -> Any:
+def from_dlpack(name: str, a: Any) -> Any:
     """An object that has ``__dlpack__`` but is no ndarray, as an ndarray viewing its
-    memory (``__array__`` where DLPack fails, e.g. a tensor that requires grad);
-    anything else as it is."""
+    memory (a PyTorch bfloat16 tensor as bfloat16, which DLPack does not carry to
+    NumPy; ``__array__`` where DLPack fails); anything else as it is. A TypeError
+    naming ``fastact.<name>`` where neither works (a tensor that requires grad)."""
     if isinstance(a, np.ndarray) or not hasattr(a, "__dlpack__") or is_dask(a):
         return a
+    torch = sys.modules.get("torch")
     try:
-        return np.from_dlpack(a)
-    except (BufferError, TypeError, RuntimeError, ValueError):
-        return np.asarray(a) if hasattr(a, "__array__") else a
+        if torch is not None and isinstance(a, torch.Tensor) and a.dtype == torch.bfloat16:
+            return np.from_dlpack(a.view(torch.int16)).view(_bfloat16())
+        try:
+            return np.from_dlpack(a)
+        except (BufferError, TypeError, ValueError):
+            return np.asarray(a) if hasattr(a, "__array__") else a
+    except (BufferError, RuntimeError, TypeError, ValueError) as exc:
+        raise TypeError(f"fastact.{name}: cannot read {type(a).__name__} as an array: "
+                        f"{exc}") from None
+
+
+def _bfloat16() -> np.dtype:
+    import ml_dtypes
+
+    return np.dtype(ml_dtypes.bfloat16)
 
 
 def data_of(a: Any) -> Any:
@@ -198,13 +217,15 @@ def accepts_foreign(method: Any) -> Any:
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         if _plain(args) and (not kwargs or _plain(kwargs.values())):
             return method(self, *args, **kwargs)
-        kinds = {_foreign(a) for a in (*args, *kwargs.values())}
-        kinds.discard(None)
-        if not kinds:
-            return method(self, *args, **kwargs)
         try:
             bound = signature.bind(self, *args, **kwargs)
         except TypeError:  # the method says what does not bind
+            return method(self, *args, **kwargs)
+        # the array arguments and dtype= decide (out= is NumPy's or refused by the method)
+        kinds = {_foreign(v) for k, v in bound.arguments.items()
+                 if k in ARRAY_ARGUMENTS or k == "dtype"}
+        kinds.discard(None)
+        if not kinds:
             return method(self, *args, **kwargs)
         kind = min(kinds, key=_ORDER.index)
         return _HANDLERS[kind](self, call, bound)
@@ -229,13 +250,14 @@ def _call_with(method: Any, bound: inspect.BoundArguments, **changed: Any) -> An
     return method(self, **arguments, **kwargs)
 
 
-def _row_axes(bound: inspect.BoundArguments, ndim: int) -> tuple[int, ...]:
-    """The non-negative row axes of a call on ``ndim`` dimensions (all for None)."""
+def _row_axes(name: str, bound: inspect.BoundArguments, ndim: int) -> tuple[int, ...]:
+    """The non-negative row axes of a call on ``ndim`` dimensions (all for None), each
+    checked (``check_axis``)."""
     axis = bound.arguments.get("axis", bound.signature.parameters["axis"].default)
     if axis is None:
         return tuple(range(ndim))
     listed = axis if isinstance(axis, (tuple, list)) else (axis,)
-    return tuple(int(a) % ndim for a in listed) if ndim else ()
+    return tuple(check_axis(name, a, ndim) for a in listed) if ndim else ()
 
 
 def _on_wrapper(self: Any, method: Any, bound: inspect.BoundArguments) -> Any:
@@ -246,26 +268,54 @@ def _on_wrapper(self: Any, method: Any, bound: inspect.BoundArguments) -> Any:
     if template is None or (out is not None and wrapper_kind(out)):
         raise TypeError(f"fastact.{self.name}: an xarray or pandas object may be x, y or "
                         f"grad_out, not out= or where= alone")
+    _check_aligned(self.name, [v for v in arrays.values() if wrapper_kind(v)],
+                   _row_axes(self.name, bound, template.ndim))
     result = _call_with(method, bound, **{k: data_of(v) for k, v in arrays.items()})
     if out is not None:
         return result
-    return rewrap(result, template, _row_axes(bound, template.ndim))
+    return rewrap(result, template, _row_axes(self.name, bound, template.ndim))
+
+
+def _check_aligned(name: str, wrapped: list, axes: tuple[int, ...]) -> None:
+    """A ValueError naming ``fastact.<name>`` unless the xarray and pandas inputs of a
+    row-wise call have the same dimensions and the same labels off the row ``axes``
+    (their data are paired by position, as the row axis is; along it a gate's or
+    maxout's grad_out has other entries)."""
+    first = wrapped[0]
+    for other in wrapped[1:]:
+        if wrapper_kind(other) != wrapper_kind(first):
+            raise TypeError(f"fastact.{name}: mixes xarray and pandas inputs")
+        if wrapper_kind(first) == "xarray":
+            off_rows = [d for i, d in enumerate(first.dims) if i not in axes]
+            same = other.dims == first.dims and all(
+                other.indexes[d].equals(first.indexes[d])
+                for d in off_rows if d in first.indexes and d in other.indexes)
+        else:
+            labels = ("index", "columns")[:first.ndim]
+            same = all(getattr(other, k).equals(getattr(first, k))
+                       for i, k in enumerate(labels) if i not in axes)
+        if not same:
+            raise ValueError(
+                f"fastact.{name}: the inputs' dimensions or labels differ; row-wise "
+                f"functions pair them by position: align them first (xarray.align, "
+                f"transpose, or DataFrame.align)")
 
 
 def _on_bfloat16(self: Any, method: Any, bound: inspect.BoundArguments) -> Any:
     arrays = _arrays(bound)
     dtype = bound.arguments.get("dtype")
-    if dtype is not None and is_bfloat16(np.dtype(dtype)):
-        target = np.dtype(dtype)
-        changed: dict = {"dtype": np.float32}
-    else:
+    changed: dict = {}
+    if dtype is None:
         target = bfloat16_result([v for k, v in arrays.items() if k != "where"])
-        changed = {}
+    elif is_bfloat16(np.dtype(dtype)):  # computed in float32, rounded at the end
+        target, changed["dtype"] = np.dtype(dtype), np.float32
+    else:  # dtype= decides
+        target = None
     out = bound.arguments.get("out")
     if out is not None:
         changed["out"] = None
-    changed.update({k: widen(np.asarray(from_dlpack(v))) for k, v in arrays.items()
-                    if k != "where"})
+    changed.update({k: widen(np.asanyarray(from_dlpack(self.name, v)))
+                    for k, v in arrays.items() if k != "where"})
     result = narrowed(_call_with(method, bound, **changed), target)
     if out is None:
         return result
@@ -280,20 +330,34 @@ def _on_unsupported(self: Any, method: Any, bound: inspect.BoundArguments) -> An
 
 
 def _on_dlpack(self: Any, method: Any, bound: inspect.BoundArguments) -> Any:
-    return _call_with(method, bound, **{k: from_dlpack(v) for k, v in _arrays(bound).items()})
+    return _call_with(method, bound, **{k: from_dlpack(self.name, v)
+                                        for k, v in _arrays(bound).items()})
 
 
 def _on_dask(self: Any, method: Any, bound: inspect.BoundArguments) -> Any:
-    import dask.array as da
-
     if bound.arguments.get("out") is not None:
         raise TypeError(f"fastact.{self.name}: out= cannot take a Dask result (Dask arrays "
                         f"are immutable); assign the returned array instead")
-    arrays = _arrays(bound)
+    try:
+        return _dask_rows(self, method, bound)
+    except (ValueError, TypeError, IndexError) as exc:  # from Dask: name the function
+        if str(exc).startswith("fastact."):
+            raise
+        raise type(exc)(f"fastact.{self.name}: {exc}") from None
+
+
+def _dask_rows(self: Any, method: Any, bound: inspect.BoundArguments) -> Any:
+    import dask.array as da
+
+    # Python numbers stay numbers (weak, as NumPy takes them)
+    arrays = {k: v for k, v in _arrays(bound).items() if not isinstance(v, (int, float))}
     names = list(arrays)
     lazy = [da.asarray(arrays[k]) for k in names]
+    if any(np.isnan(n) for a in lazy for n in a.shape):
+        raise ValueError(f"fastact.{self.name}: a Dask array of unknown chunk sizes; call "
+                         f"x.compute_chunk_sizes() first")
     ndim = max(a.ndim for a in lazy)
-    axes = _row_axes(bound, ndim)
+    axes = _row_axes(self.name, bound, ndim)
     changes_shape = bound.arguments.get("pieces") is not None or getattr(
         self.record, "gate", None)
     name = getattr(method, "__name__", "__call__")
@@ -304,10 +368,10 @@ def _on_dask(self: Any, method: Any, bound: inspect.BoundArguments) -> Any:
     template = max(lazy, key=lambda a: a.npartitions)
     chunks = tuple((n,) if i in axes else template.chunks[i] for i, n in enumerate(shape))
     _warn_large(self.name, chunks, max(a.dtype.itemsize for a in lazy),
-                any(len(template.chunks[i]) > 1 for i in axes))
+                any(len(template.chunks[i]) > 1 for i in axes), depth=6)
     lazy = [a.rechunk(chunks) for a in lazy]
     block = functools.partial(_on_blocks, method, bound, names)
-    dtype = _result_dtype(block, lazy, axes)
+    dtype = _result_dtype(block, lazy, ())  # the dtype, from one entry
     return da.map_blocks(block, *lazy, dtype=dtype, meta=np.empty((0,) * len(shape), dtype))
 
 
@@ -321,7 +385,7 @@ def _dask_reshaped(self: Any, method: Any, bound: inspect.BoundArguments, names:
     loop = tuple(c for i, c in enumerate(x.chunks) if i != axis)
     _warn_large(self.name, tuple((n,) if i == axis else c for i, (n, c) in
                                  enumerate(zip(x.shape, x.chunks, strict=True))),
-                x.dtype.itemsize, len(x.chunks[axis]) > 1)
+                x.dtype.itemsize, len(x.chunks[axis]) > 1, depth=7)
     x = x.rechunk({axis: -1})
     block = functools.partial(_on_blocks, method, bound, names)
     n = x.shape[axis]
@@ -330,10 +394,12 @@ def _dask_reshaped(self: Any, method: Any, bound: inspect.BoundArguments, names:
         dtype = _result_dtype(block, [x], (axis,))
         return da.map_blocks(block, x, chunks=chunks, drop_axis=axis,
                              new_axis=[x.ndim - 1, x.ndim], dtype=dtype)
-    if "grad_out" not in names:  # the forward: the row axis shrinks
+    if name != "backward":  # the forward: the row axis shrinks
         dtype, length = _result_dtype_and_length(block, x, axis)
         chunks = tuple((length,) if i == axis else c for i, c in enumerate(x.chunks))
         return da.map_blocks(block, x, chunks=chunks, dtype=dtype)
+    if "grad_out" not in names:  # a number
+        return da.map_blocks(block, x, chunks=x.chunks, dtype=_result_dtype(block, [x], (axis,)))
     g = lazy[names.index("grad_out")]
     g_shape = list(x.shape)
     g_shape[axis] = _output_length(bound, n)
@@ -372,9 +438,10 @@ def _result_dtype_and_length(block: Any, x: Any, axis: int) -> tuple[np.dtype, i
     return result.dtype, result.shape[axis]
 
 
-def _warn_large(name: str, chunks: tuple, itemsize: int, rechunked: bool) -> None:
+def _warn_large(name: str, chunks: tuple, itemsize: int, rechunked: bool,
+                depth: int) -> None:
     """A PerformanceWarning where making the row axes one chunk gives blocks larger
-    than Dask's ``array.chunk-size``."""
+    than Dask's ``array.chunk-size``, pointing ``depth`` frames up (the user's call)."""
     if not rechunked:
         return
     import dask
@@ -388,28 +455,39 @@ def _warn_large(name: str, chunks: tuple, itemsize: int, rechunked: bool) -> Non
             f"fastact.{name}: the row axis is split across chunks; joining it gives blocks "
             f"of {largest / 2**20:.0f} MiB (array.chunk-size is {limit / 2**20:.0f} MiB). "
             f"Chunk the other axes more finely, e.g. x.rechunk({{axis: -1, other: 'auto'}})",
-            PerformanceWarning, stacklevel=4)
+            PerformanceWarning, stacklevel=depth)
 
 
 _HANDLERS = {"unsupported": _on_unsupported, "wrapper": _on_wrapper, "dask": _on_dask,
              "bfloat16": _on_bfloat16, "dlpack": _on_dlpack}
 
 
-def lazy_elementwise(ufunc: np.ufunc, inputs: tuple, kwargs: dict) -> tuple:
-    """A ufunc with several outputs (value_and_grad, prelu's backward) over Dask inputs:
-    ``apply_gufunc`` with every dimension a loop dimension, one tuple of Dask arrays."""
+def lazy_elementwise(ufunc: np.ufunc, inputs: tuple, kwargs: dict) -> Any:
+    """A ufunc with several outputs (value_and_grad, prelu's backward) over Dask inputs,
+    one tuple of Dask arrays: through ``xarray.apply_ufunc`` where an input is a
+    DataArray (so that it aligns by dimension name), then ``dask.array.apply_gufunc``
+    with every dimension a loop dimension, the inputs broadcast and chunked alike."""
+    if any(wrapper_kind(a) == "xarray" for a in inputs):
+        xr = sys.modules["xarray"]
+        return xr.apply_ufunc(lambda *a: lazy_elementwise(ufunc, a, kwargs), *inputs,
+                              dask="allowed", output_core_dims=[()] * ufunc.nout)
     import dask.array as da
 
-    if kwargs.get("out") is not None:
-        raise TypeError("out= cannot take a Dask result (Dask arrays are immutable)")
     where = kwargs.get("where", True)
-    small = [np.ones(1, a.dtype) if is_dask(a) else np.asarray(a).ravel()[:1] for a in inputs]
-    dtypes = [r.dtype for r in ufunc(*small)]
-    if where is not True:
-        def blocks(*arrays: Any) -> Any:
-            return ufunc(*arrays[:-1], where=arrays[-1])
-        inputs = (*inputs, where)
-    else:
-        blocks = ufunc
-    signature = ",".join(["()"] * len(inputs)) + "->" + ",".join(["()"] * ufunc.nout)
-    return tuple(da.apply_gufunc(blocks, signature, *inputs, output_dtypes=dtypes))
+    arrays = [a for a in inputs if not isinstance(a, (int, float))]
+    dtypes = [r.dtype for r in ufunc(*(np.ones(1, a.dtype) if isinstance(a, np.ndarray) or
+                                       is_dask(a) else a for a in inputs))]
+    lazy = da.broadcast_arrays(*(da.asarray(data_of(a)) for a in arrays),
+                               *([] if where is True else [da.asarray(where)]))
+    lazy = da.core.unify_chunks(*(x for a in lazy for x in (a, tuple(range(a.ndim)))))[1]
+
+    # out=None given with where= says "leave the rest as it is", as NumPy takes it
+    quiet = {"out": (None,) * ufunc.nout} if "out" in kwargs else {}
+
+    def blocks(*parts: Any) -> Any:
+        it = iter(parts)
+        full = [a if isinstance(a, (int, float)) else next(it) for a in inputs]
+        return ufunc(*full) if where is True else ufunc(*full, where=next(it), **quiet)
+
+    signature = ",".join(["()"] * len(lazy)) + "->" + ",".join(["()"] * ufunc.nout)
+    return tuple(da.apply_gufunc(blocks, signature, *lazy, output_dtypes=dtypes))

@@ -327,6 +327,9 @@ class MaxoutActivation(RowActivation):
         if hidden is not None:
             x = np.where(hidden, -np.inf, x).astype(np.result_type(x), copy=False)
         groups, axis = self._groups(x, pieces, axis)
+        if out is not None and not isinstance(out, np.ndarray):
+            raise TypeError(f"fastact.{self.name}: out must be an ndarray, got "
+                            f"{type(out).__name__}")
         kwargs = {} if out is None else {"out": np.moveaxis(out, axis, -1)}
         y = _call(self.name, self._forward, (groups,), kwargs)
         y = out if out is not None else np.moveaxis(y, -1, axis)

@@ -50,19 +50,54 @@ def assert_same(result, expected, kind=np.ndarray, label=""):
 
 
 def chunked(chunks):
-    return lambda a: da.from_array(np.asarray(a), chunks=chunks)
+    """A converter to Dask arrays of these chunks (the last ones for fewer dimensions)."""
+    def convert(a):
+        a = np.asarray(a)
+        return da.from_array(a, chunks=chunks[-a.ndim:] if isinstance(chunks, tuple) else chunks)
+    return convert
 
 
 # ---------------------------------------------------------------- Dask
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name", ELEMENTWISE)
-def test_dask_elementwise_is_lazy_and_equal(name):
-    x, g = samples((7, 10))
+def test_dask_elementwise_is_lazy_and_equal(name, dtype):
+    x, g = samples((7, 10), dtype)
     for op, call in elementwise_calls(name):
         with NoCompute():
             result = call(chunked((3, 4)), x, g)
-        assert_same(result, call(np.asarray, x, g), da.Array, op)
+        expected = call(np.asarray, x, g)
+        if name == "prelu" and op == "backward":  # the parameter's gradient: a Dask sum,
+            # in another order than NumPy's
+            assert_same(result[0], expected[0], da.Array, op)
+            assert result[1].dtype == expected[1].dtype
+            np.testing.assert_allclose(result[1].compute(), expected[1],
+                                       rtol=8 * np.finfo(dtype).eps)
+            continue
+        assert_same(result, expected, da.Array, op)
+
+
+def test_dask_two_outputs_broadcast_and_chunked_differently():
+    x, g = samples((6, 8), np.float32)
+    alpha = np.linspace(0.1, 0.8, 8, dtype=np.float32)
+    calls = {
+        "NumPy g, Dask x": lambda c1, c2: fastact.prelu.backward(g, c1(x), 0.1),
+        "other chunks": lambda c1, c2: fastact.prelu.backward(c2(g), c1(x), 0.1),
+        "per-channel alpha": lambda c1, c2: fastact.prelu.backward(c2(g), c1(x), alpha),
+        "a row of g": lambda c1, c2: fastact.prelu.backward(c2(g[0]), c1(x), 0.1),
+        "where": lambda c1, c2: fastact.elu.value_and_grad(c1(x), where=c2(x > 0),
+                                                           out=(None, None)),
+    }
+    for label, call in calls.items():
+        with NoCompute():
+            result = call(chunked((3, 4)), chunked((2, 3)))
+        expected = call(np.asarray, np.asarray)
+        for r, e in zip(result, expected, strict=True):
+            assert isinstance(r, da.Array) and r.dtype == e.dtype, label
+            if label == "where":
+                r, e = r[x > 0], e[x > 0]  # elsewhere: NumPy leaves memory as it was
+            np.testing.assert_allclose(r.compute(), e, rtol=1e-6, err_msg=label)
 
 
 @pytest.mark.parametrize("axis", [0, 1])
@@ -104,8 +139,11 @@ def test_dask_integers_stay_lazy_and_promote_as_numpy():
 def test_dask_joining_large_rows_warns_and_small_ones_do_not():
     x = da.zeros((64, 64), chunks=(64, 16))
     with dask.config.set({"array.chunk-size": "4KiB"}):
-        with pytest.warns(PerformanceWarning, match=r"fastact\.softmax: the row axis"):
-            fastact.softmax(x)
+        for f in (fastact.softmax, fastact.glu):
+            with pytest.warns(PerformanceWarning, match=rf"fastact\.{f.name}: the row axis") \
+                    as caught:
+                f(x)
+            assert caught[0].filename == __file__  # points at the caller's line
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             fastact.softmax(x, axis=0)  # already one chunk along the rows: no rechunk
@@ -114,12 +152,33 @@ def test_dask_joining_large_rows_warns_and_small_ones_do_not():
         fastact.softmax(x)  # 32 KiB blocks under the default 128 MiB
 
 
+def test_dask_gate_backward_takes_a_number_as_numpy_does():
+    x = samples((4, 6), np.float32)[0]
+    result = fastact.glu.backward(2.0, chunked((2, 3))(x))
+    assert_same(result, fastact.glu.backward(2.0, x), da.Array)
+
+
+def test_dask_errors_name_the_function():
+    x = chunked((2, 3))(samples((4, 6))[0])
+    unknown = x[x[:, 0] > -100]  # chunk sizes unknown until computed
+    with pytest.raises(ValueError, match=r"fastact\.softmax: .*unknown chunk sizes"):
+        fastact.softmax(unknown)
+    with pytest.raises(TypeError, match=r"fastact\.softmax: axis must be an int"):
+        fastact.softmax(x, axis="b")
+    with pytest.raises(ValueError, match=r"fastact\.softmax: .*broadcast"):
+        fastact.softmax.backward(x, da.ones((5, 6)))
+    with pytest.raises(ValueError, match=r"fastact\.glu: .*broadcast"):
+        fastact.glu.backward(da.ones((4, 2)), x)
+
+
 def test_dask_out_is_refused_naming_the_function():
     x = da.zeros((4, 4), chunks=2)
     with pytest.raises(TypeError, match=r"fastact\.softmax: out= cannot take a Dask"):
         fastact.softmax(x, out=np.empty((4, 4)))
     with pytest.raises(TypeError, match=r"fastact\.tanh: out= cannot take a Dask"):
         fastact.tanh.value_and_grad(x, out=(np.empty((4, 4)), np.empty((4, 4))))
+    with pytest.raises(TypeError, match=r"fastact\.relu: out= cannot take a Dask"):
+        fastact.relu(x, out=np.empty((4, 4)))
 
 
 def test_activations_pickle_as_references():
@@ -288,6 +347,29 @@ def test_xarray_over_dask_stays_lazy():
             np.testing.assert_array_equal(r.values, e)
 
 
+def test_two_outputs_on_dask_data_arrays_align_by_name():
+    x, g = samples((4, 4))
+    xa, ga = xr.DataArray(x, dims=("t", "f")), xr.DataArray(g.T, dims=("f", "t"))
+    eager = fastact.prelu.backward(ga, xa, 0.1)
+    with NoCompute():
+        lazy = fastact.prelu.backward(ga.chunk(2), xa.chunk(2), 0.1)
+    assert isinstance(lazy[0].data, da.Array)
+    xr.testing.assert_allclose(lazy[0].compute(), eager[0])
+    np.testing.assert_allclose(np.asarray(lazy[1]), eager[1], rtol=1e-14)
+    np.testing.assert_allclose(eager[1], reference.prelu.backward(g, x, 0.1)[1], rtol=1e-14)
+
+
+def test_rowwise_wrappers_with_other_labels_are_refused():
+    x, g = samples((4, 4))
+    xa = xr.DataArray(x, dims=("t", "f"), coords={"t": [0, 1, 2, 3]})
+    shuffled = xr.DataArray(g, dims=("t", "f"), coords={"t": [3, 2, 1, 0]})
+    for other in (shuffled, xa.transpose()):
+        with pytest.raises(ValueError, match=r"fastact\.softmax: the inputs' dimensions"):
+            fastact.softmax.backward(other, xa)
+    with pytest.raises(ValueError, match=r"fastact\.softmax: the inputs' dimensions"):
+        fastact.softmax.backward(_frame(g).iloc[::-1], _frame(x))
+
+
 def test_prelu_backward_on_a_data_array_sums_the_parameter_gradient():
     x, g = samples((4, 6))
     alpha = np.linspace(0.1, 0.6, 6)
@@ -382,6 +464,30 @@ def test_bfloat16_promotes_as_numpy_with_ml_dtypes():
     assert fastact.softmax(x.astype(np.float64), dtype=BF16).dtype == BF16
 
 
+def test_bfloat16_with_dtype_masks_and_parameters():
+    x, g = samples((3, 4), dtype=BF16)
+    assert fastact.gelu(x, dtype=np.float32).dtype == np.float32
+    np.testing.assert_array_equal(fastact.gelu(x, dtype=np.float32),
+                                  fastact.gelu(x.astype(np.float32)))
+    assert fastact.gelu(x.astype(np.float32), dtype=BF16).dtype == BF16
+    assert fastact.softmax(x, dtype=np.float64).dtype == np.float64
+    assert fastact.softmax.backward(g, x, dtype=np.float64).dtype == np.float64
+    masked = np.ma.masked_array(np.array([[1, 2, 3, 100]], BF16), [[0, 0, 0, 1]])
+    np.testing.assert_array_equal(fastact.softmax(masked).mask, masked.mask)
+    np.testing.assert_array_equal(fastact.softmax(masked).compressed(),
+                                  fastact.softmax(np.array([[1, 2, 3]], BF16)).ravel())
+    np.testing.assert_array_equal(fastact.maxout(masked, 2), np.array([[2, 3]], BF16))
+    alpha = np.full(4, 0.25, BF16)
+    assert fastact.prelu(x, alpha).dtype == BF16
+    np.testing.assert_array_equal(fastact.prelu(x, alpha), fastact.prelu(x, 0.25))
+    assert fastact.prelu.backward(g, x, alpha)[1].dtype == BF16
+    out = np.zeros((3, 4), BF16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "where without out" warning
+        fastact.gelu(x, out=out, where=x > 0)
+    np.testing.assert_array_equal(out, np.where(x > 0, fastact.gelu(x), 0).astype(BF16))
+
+
 def test_bfloat16_out_and_wrappers():
     x, g = samples((3, 4), dtype=BF16)
     out = np.zeros((3, 4), BF16)
@@ -453,14 +559,14 @@ def test_protocol_objects_for_every_function_and_method(kind):
 
 def test_dlpack_is_viewed_without_a_copy():
     x = samples((5,))[0]
-    assert np.shares_memory(_interop.from_dlpack(DLPackOnly(x)), x)
+    assert np.shares_memory(_interop.from_dlpack("test", DLPackOnly(x)), x)
 
 
 def test_torch_tensors_without_a_copy():
     torch = pytest.importorskip("torch")  # an optional peer (CI installs it)
     x, g = samples((4, 6))
     tx, tg = torch.from_numpy(x), torch.from_numpy(g)
-    assert np.shares_memory(_interop.from_dlpack(tx), x)
+    assert np.shares_memory(_interop.from_dlpack("test", tx), x)
     for name in ("gelu", "elu", "prelu", "softplus"):
         for op, call in elementwise_calls(name):
             assert_same(call(torch.from_numpy, x, g), call(np.asarray, x, g),
@@ -471,6 +577,12 @@ def test_torch_tensors_without_a_copy():
                         label=f"{name}.{method}")
     np.testing.assert_array_equal(fastact.sigmoid(tx.float()),
                                   fastact.sigmoid(x.astype(np.float32)))
-    with pytest.raises(RuntimeError, match="requires grad"):
-        fastact.sigmoid(tx.requires_grad_())
-    del tg
+    half = torch.from_numpy(x.astype(np.float32)).to(torch.bfloat16)
+    assert_same(fastact.gelu(half), fastact.gelu(x.astype(np.float32).astype(BF16)))
+    assert_same(fastact.softmax(half), fastact.softmax(x.astype(np.float32).astype(BF16)))
+    with pytest.raises(TypeError, match=r"fastact\.sigmoid: cannot read Tensor.*requires grad"):
+        fastact.sigmoid(tg.clone().requires_grad_())
+    for f, out in ((fastact.softmax, torch.zeros(4, 6)), (fastact.maxout, torch.zeros(4, 3))):
+        args = (tx, 2) if f is fastact.maxout else (tx,)
+        with pytest.raises(TypeError, match=rf"fastact\.{f.name}: out must be an ndarray"):
+            f(*args, out=out)
