@@ -91,7 +91,9 @@ def _prepared(name: str, inputs: tuple) -> tuple[tuple, np.dtype | None]:
     rounded once at the end); a TypeError for other narrow types NumPy would widen."""
     if _is_plain(inputs):
         return inputs, None
-    inputs = tuple(from_dlpack(name, a) for a in inputs)
+    # a list as the array NumPy makes of it (a list of bfloat16 numbers is bfloat16)
+    inputs = tuple(np.asarray(a) if isinstance(a, list) else from_dlpack(name, a)
+                   for a in inputs)
     for a in inputs:
         narrow_kind(name, getattr(a, "dtype", None))
     narrow = bfloat16_result(list(inputs))

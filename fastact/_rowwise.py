@@ -66,6 +66,26 @@ def _union(shape: tuple, *masks: np.ndarray | None) -> np.ndarray | None:
     return np.logical_or.reduce(given) if given else None
 
 
+def _broadcast_pair(name: str, grad_out: Any, y: Any) -> tuple[Any, Any]:
+    """(grad_out, y) broadcast to one shape (views) where their shapes differ, so that a
+    number or a smaller grad_out broadcasts as in NumPy, a Python number weakly (it keeps
+    y's dtype); the pair as it is otherwise or where either is no NumPy array."""
+    if np.shape(grad_out) == np.shape(y) or not isinstance(y, np.ndarray):
+        return grad_out, y
+    if isinstance(grad_out, (int, float)):
+        grad_out = np.asarray(grad_out, np.result_type(grad_out, y))
+    elif isinstance(grad_out, np.generic):
+        grad_out = np.asarray(grad_out)
+    elif not isinstance(grad_out, np.ndarray):
+        return grad_out, y
+    try:
+        grad_out, y = np.broadcast_arrays(grad_out, y)
+    except ValueError:
+        raise ValueError(f"fastact.{name}: grad_out of shape {np.shape(grad_out)} does not "
+                         f"broadcast with the output's shape {np.shape(y)}") from None
+    return grad_out, y
+
+
 def _refuse_masked(name: str, *arrays: Any) -> None:
     """A TypeError for masked input where a mask has no meaning fastact can honour."""
     if any(isinstance(a, np.ma.MaskedArray) for a in arrays):
@@ -174,6 +194,7 @@ class SoftmaxActivation(RowActivation):
         if not is_one_axis(axis, max(np.ndim(grad_out), np.ndim(y))):
             return self._along(self.backward_from_output, [grad_out, y], axis, where, out)
         (grad_out, g_hidden), (y, y_hidden) = _unmasked(grad_out), _unmasked(y)
+        grad_out, y = _broadcast_pair(self.name, grad_out, y)
         axes, mask = self._core(y, axis, where)
         hidden = _union(mask.shape, g_hidden, y_hidden)
         if hidden is not None:
@@ -243,7 +264,7 @@ class SparsemaxActivation(RowActivation):
                              out: np.ndarray | None = None) -> np.ndarray:
         """grad_out minus its mean over the support {y > 0}, 0 off it."""
         _refuse_masked(self.name + ".backward_from_output", grad_out, y)
-        grad_out, y = _as_float(grad_out), _as_float(y)
+        grad_out, y = _broadcast_pair(self.name, _as_float(grad_out), _as_float(y))
         axis = self._axis(y, axis)
         return _call(self.name, self._backward, (grad_out, y), {"axes": [(axis,)] * 3,
                                                                  "out": out})

@@ -459,6 +459,7 @@ def test_bfloat16_promotes_as_numpy_with_ml_dtypes():
     assert fastact.elu.backward(g, np.int8(3)).dtype == BF16  # as np.result_type
     assert fastact.softmax.backward(g, x.astype(np.float32)).dtype == np.float32
     assert fastact.sigmoid(x[0, 0]).dtype == BF16
+    assert fastact.sigmoid(list(x[0])).dtype == BF16  # as np.asarray makes the list
     assert fastact.elu(x, alpha=np.float64(0.5)).dtype == BF16  # a parameter promotes nothing
     assert fastact.softmax(x, dtype=BF16).dtype == BF16
     assert fastact.softmax(x.astype(np.float64), dtype=BF16).dtype == BF16

@@ -950,3 +950,17 @@ def test_dtype_computes_and_returns_in_it(which, name):
         f(x, axis=(0, 0))
     with pytest.raises(np.exceptions.AxisError, match=rf"^fastact.{name}: axis 2 is out"):
         f(x, axis=(0, 2))
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin", "sparsemax"])
+def test_grad_out_broadcasts_against_the_output(name):
+    f = getattr(fastact, name)
+    x = np.random.default_rng(5).standard_normal((3, 4)).astype(np.float32)
+    for g in (1.5, np.float32(2), np.arange(4, dtype=np.float32), np.ones((3, 1), np.float32)):
+        full = np.broadcast_to(np.asarray(g, np.float32), x.shape).copy()
+        for method, arg in (("backward", x), ("backward_from_output", f(x))):
+            result = getattr(f, method)(g, arg)
+            assert result.dtype == np.float32, (method, g)
+            np.testing.assert_array_equal(result, getattr(f, method)(full, arg))
+    with pytest.raises(ValueError, match=rf"fastact\.{name}: grad_out of shape \(3,\)"):
+        f.backward(np.ones(3, np.float32), x)
