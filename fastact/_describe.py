@@ -14,6 +14,7 @@ import os
 
 from fastact import registry
 from fastact._check import CONTRACT_FILE
+from fastact._plain_text import plain
 from fastact._report import markdown_table
 
 
@@ -31,10 +32,10 @@ def list_table() -> str:
     for name in registry.names(include_aliases=True):
         record = registry.get(name)
         kind = f"alias of {record.alias_of}" if record.alias_of else "elementwise"
-        rows.append((name, kind, _params(record), record.output_range))
+        rows.append((name, kind, _params(record), plain(record.output_range)))
     for name in registry.rowwise_names():
         record = registry.get(name)
-        rows.append((name, "row-wise (axis=)", _params(record), record.output_range))
+        rows.append((name, "row-wise (axis=)", _params(record), plain(record.output_range)))
     return markdown_table(rows, ("name", "kind", "parameters (defaults)", "output range"),
                           text_columns=4)
 
@@ -60,21 +61,22 @@ def info(name: str) -> str:
     tasks = [t.title for t in registry.GUIDE if name in t.choices]
     lines = [f"{name}" + (f" (alias of {record.alias_of})" if getattr(record, "alias_of", None)
                           else ""),
-             f"  f(x)          {record.formula}"]
+             f"  f(x)          {plain(record.formula)}"]
     if isinstance(record, registry.RowRecord):
         params = (_params(record) + ", " if record.params else "") + "axis=-1"
-        lines += [f"  backward      {record.backward}",
+        lines += [f"  backward      {plain(record.backward)}",
                   f"  parameters    {params}",
-                  f"  range         {record.output_range}"]
+                  f"  range         {plain(record.output_range)}"]
         example = f"fastact.{name}(np.array([[1.0, 2.0, 3.0, 4.0]])" + "".join(
             f", {p.name}={p.example!r}" for p in record.params) + ")"
     else:
-        lines += [f"  f'(x)         {record.derivative}",
+        lines += [f"  f'(x)         {plain(record.derivative)}",
                   f"  parameters    {_params(record)}",
-                  f"  range         {record.output_range}"]
-        lines += [f"  kink          {where}: {value}" for where, value in record.kinks]
+                  f"  range         {plain(record.output_range)}"]
+        lines += [f"  kink          {plain(where)}: {plain(value)}"
+                  for where, value in record.kinks]
         if record.from_output:
-            lines.append(f"  f' from y     {record.from_output}")
+            lines.append(f"  f' from y     {plain(record.from_output)}")
         example = f"fastact.{name}(np.array([-1.0, 0.5, 2.0])" + "".join(
             f", {p.name}={p.example!r}" for p in record.params
             if p.default is registry.REQUIRED) + ")"
