@@ -17,6 +17,8 @@ import xarray as xr
 from cases import call_kwargs, case_id, kernel_cases, truth_params
 from dask.array.core import PerformanceWarning
 from dask.callbacks import Callback
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from interop_calls import elementwise_calls, rowwise_calls, samples
 
 import fastact
@@ -43,7 +45,8 @@ def assert_same(result, expected, kind=np.ndarray, label=""):
         for r, e in zip(result, expected, strict=True):
             assert_same(r, e, kind, label)
         return
-    assert isinstance(result, kind), (label, type(result))
+    assert isinstance(result, kind) or (  # a 0-d result is a NumPy scalar, as in NumPy
+        kind is np.ndarray and isinstance(result, np.generic)), (label, type(result))
     values = np.asarray(result.compute() if isinstance(result, da.Array) else result)
     assert values.dtype == expected.dtype, label
     np.testing.assert_array_equal(values, expected, err_msg=label)
@@ -527,7 +530,7 @@ class DLPackOnly:
     """An array known only by the DLPack protocol (no ``__array__``)."""
 
     def __init__(self, a):
-        self._a = a
+        self._a = np.asarray(a)  # a NumPy scalar has no __dlpack__
 
     def __dlpack__(self, **kwargs):
         return self._a.__dlpack__(**kwargs)
@@ -587,3 +590,65 @@ def test_torch_tensors_without_a_copy():
         args = (tx, 2) if f is fastact.maxout else (tx,)
         with pytest.raises(TypeError, match=rf"fastact\.{f.name}: out must be an ndarray"):
             f(*args, out=out)
+
+
+# ---------------------------------------------------------------- drawn at random
+
+_DTYPES = [np.float16, np.float32, np.float64, BF16, np.int8]
+
+
+@st.composite
+def _dask_calls(draw):
+    """A function, a method, an input of random shape, dtype and chunks (0-d and empty
+    arrays among them), and the converter to Dask arrays of those chunks."""
+    rowwise = draw(st.booleans())
+    name = draw(st.sampled_from(ROWWISE if rowwise else ELEMENTWISE))
+    ndim = draw(st.integers(1 if rowwise else 0, 3))
+    shape = list(draw(st.lists(st.integers(0, 6), min_size=ndim, max_size=ndim)))
+    axis = draw(st.integers(-ndim, ndim - 1)) if rowwise else None
+    if rowwise and name in ("maxout", "glu", "swiglu", "geglu", "reglu"):
+        shape[axis] = 2 * draw(st.integers(1, 3))  # even: two halves, or groups of 2
+    dtype = np.dtype(draw(st.sampled_from(_DTYPES)))
+    chunks = tuple(draw(st.integers(1, max(n, 1))) for n in shape)
+    calls = rowwise_calls(name) if rowwise else elementwise_calls(name)
+    method, call = draw(st.sampled_from(calls))
+    seed = draw(st.integers(0, 2**16))
+    container = draw(st.sampled_from(["dask", "xarray", "dlpack"]))
+    return name, method, call, tuple(shape), axis, dtype, chunks, seed, container
+
+
+def _labelled(a):
+    return xr.DataArray(a, dims=[f"d{i}" for i in range(a.ndim)])
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(_dask_calls())
+def test_other_containers_agree_with_numpy_on_random_calls(drawn):
+    """Dask (random chunks), xarray and DLPack inputs of random shape (0-d and empty
+    among them) and dtype (bfloat16 and int8 among them) give NumPy's values and dtype."""
+    name, method, call, shape, axis, dtype, chunks, seed, container = drawn
+    x, g = samples(shape, np.float64, seed)
+    if dtype.kind == "i":
+        x, g = np.round(x).astype(dtype), np.round(g).astype(dtype)
+    else:
+        x, g = x.astype(np.float32).astype(dtype), g.astype(np.float32).astype(dtype)
+    x, g = np.asarray(x), np.asarray(g)  # 0-d arrays, not NumPy scalars
+    args = (x, g) if axis is None else (x, g, axis)
+    convert, kind = {"dask": (chunked(chunks), da.Array), "xarray": (_labelled, xr.DataArray),
+                     "dlpack": (DLPackOnly, np.ndarray)}[container]
+    if container == "dlpack" and dtype == BF16:  # DLPack has no bfloat16 for NumPy
+        convert = np.asarray
+    with np.errstate(all="ignore"):
+        expected = call(np.asarray, *args)
+        with NoCompute():
+            result = call(convert, *args)
+    if name == "prelu" and method == "backward":  # the parameter's gradient: summed
+        result, expected = result[0], expected[0]  # in another order by Dask
+    if method == "jacobian" and container == "xarray":
+        kind = np.ndarray  # a Jacobian has no labels to keep
+    if kind is xr.DataArray:
+        result = tuple(r.data for r in result) if isinstance(result, tuple) else result.data
+        kind = np.ndarray
+    with np.errstate(all="ignore"):
+        assert_same(result, expected, kind, f"{name}.{method} {shape} {dtype} {chunks}")
