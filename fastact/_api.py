@@ -301,23 +301,26 @@ class Activation(ForwardCall):
             """f(x): the activation, elementwise."""
             ...
 
-    def _run(self, op: str, params: tuple, kwargs: dict, inputs: tuple) -> Any:
+    def _run(self, op: str, params: tuple, kwargs: dict, inputs: tuple,
+             domain: dict | None = None) -> Any:
         """The ufunc for ``op`` on ``inputs`` (prepared: DLPack, bfloat16) with the
-        parameters bound and checked; two outputs over Dask arrays lazily."""
-        result, narrow, values, kwargs = self._compute(op, params, kwargs, inputs)
+        parameters bound and checked (against ``domain`` too, if given); two outputs
+        over Dask arrays lazily."""
+        result, narrow, values, kwargs = self._compute(op, params, kwargs, inputs, domain)
         out = kwargs.get("out") if narrow is not None and out_given(kwargs.get("out")) else None
         result = narrowed(result, narrow)
         if out is None:
             return result
         return _write_narrowed(self.name, result, out, kwargs.get("where", True))
 
-    def _compute(self, op: str, params: tuple, kwargs: dict,
-                 inputs: tuple) -> tuple[Any, np.dtype | None, list, dict]:
+    def _compute(self, op: str, params: tuple, kwargs: dict, inputs: tuple,
+                 domain: dict | None = None) -> tuple[Any, np.dtype | None, list, dict]:
         """(the result before rounding to bfloat16, bfloat16 or None, the parameter
         values, the keyword arguments given): ``_run``'s work, out= (and where=) left to
         it where the result is bfloat16."""
         if _is_plain(inputs) and "dtype" not in kwargs:  # none of the rest applies
             ufunc, values, kwargs = self._ufunc(op, params, kwargs, inputs)
+            self._check_domain(values, domain, inputs)
             return _call(self.name, ufunc, (*inputs, *values), kwargs), None, values, kwargs
         inputs, narrow = _prepared(self.name, inputs)
         params = tuple(map(widen, params))  # bfloat16 parameters as float32
@@ -328,6 +331,7 @@ class Activation(ForwardCall):
             if narrow is not None:
                 kwargs["dtype"] = np.float32
         ufunc, values, kwargs = self._ufunc(op, params, kwargs, inputs)
+        self._check_domain(values, domain, inputs)
         lazy = any(is_dask(data_of(a)) for a in inputs)
         if lazy and out_given(kwargs.get("out")):
             raise TypeError(f"fastact.{self.name}: out= cannot take a Dask result (Dask "
@@ -350,6 +354,12 @@ class Activation(ForwardCall):
                 raise type(exc)(f"fastact.{self.name}: {exc}") from None
             return result, narrow, values, kwargs
         return _call(self.name, ufunc, args, run_kwargs), narrow, values, kwargs
+
+    def _check_domain(self, values: list, domain: dict | None, inputs: tuple) -> None:
+        """The parameter values against ``domain`` (backward_from_output's narrower one)."""
+        if domain:
+            self._binding.check(values, domain, " for backward_from_output (f' is not a "
+                                "function of y otherwise)", inputs)
 
     def _general_call(self, x: ArrayLike, *params: ArrayLike, **kwargs: Any) -> np.ndarray:
         """f(x, *params, **kwargs) with the parameters bound and checked."""
@@ -380,13 +390,8 @@ class ActivationFromOutput(Activation):
         self, grad_out: ArrayLike, y: ArrayLike, *params: ArrayLike, **kwargs: Any
     ) -> np.ndarray:
         """grad_out * f'(x) computed from y = f(x), so x need not be kept."""
-        if self.record.from_output_domain:
-            inputs = _prepared(self.name, (grad_out, y))[0]
-            _, values, _ = self._ufunc("backward_from_output", params, dict(kwargs), inputs)
-            self._binding.check(values, self.record.from_output_domain,
-                                " for backward_from_output (f' is not a function of y otherwise)",
-                                inputs)
-        return self._run("backward_from_output", params, kwargs, (grad_out, y))
+        return self._run("backward_from_output", params, kwargs, (grad_out, y),
+                         self.record.from_output_domain)
 
 
 @names_binding_errors

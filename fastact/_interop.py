@@ -268,12 +268,12 @@ def _on_wrapper(self: Any, method: Any, bound: inspect.BoundArguments) -> Any:
     if template is None or (out is not None and wrapper_kind(out)):
         raise TypeError(f"fastact.{self.name}: an xarray or pandas object may be x, y or "
                         f"grad_out, not out= or where= alone")
-    _check_aligned(self.name, [v for v in arrays.values() if wrapper_kind(v)],
-                   _row_axes(self.name, bound, template.ndim))
+    axes = _row_axes(self.name, bound, template.ndim)
+    _check_aligned(self.name, [v for v in arrays.values() if wrapper_kind(v)], axes)
     result = _call_with(method, bound, **{k: data_of(v) for k, v in arrays.items()})
     if out is not None:
         return result
-    return rewrap(result, template, _row_axes(self.name, bound, template.ndim))
+    return rewrap(result, template, axes)
 
 
 def _check_aligned(name: str, wrapped: list, axes: tuple[int, ...]) -> None:
